@@ -1,0 +1,90 @@
+// npm run bench — ratios against a baseline measured in the same run, never absolute targets:
+// these machines are shared and noisy.
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import twilio from 'twilio';
+import { newSid, simulatedAccountSid } from '../src/telephony/simulator.ts';
+
+const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const root = path.resolve(import.meta.dirname, '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startChild(script: string): Promise<{ child: ChildProcess; url: string; numbers: string[] }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: root, env: { ...process.env, BENCH_PORT: String(port), BENCH_AUTH_TOKEN: AUTH_TOKEN }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d) => {
+      buf += d;
+      const m = /READY (.*)\n/.exec(buf);
+      if (m) resolve({ child, ...JSON.parse(m[1]!) });
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Every request is a distinct, validly signed inbound call, as Twilio would send it. */
+async function measure(label: string, target: { url: string; numbers: string[] }) {
+  const accountSid = simulatedAccountSid(AUTH_TOKEN);
+  let n = 0;
+  const result = await autocannon({
+    url: target.url,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [{
+      method: 'POST',
+      path: '/twilio/voice',
+      setupRequest: (req: any) => {
+        const to = target.numbers[n++ % target.numbers.length]!;
+        const params = { AccountSid: accountSid, ApiVersion: '2010-04-01', CallSid: newSid('CA'), CallStatus: 'ringing',
+          Direction: 'inbound', From: '+966112345678', To: to, CallerName: 'BENCH CALLER' };
+        return {
+          ...req,
+          headers: { 'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${target.url}/twilio/voice`, params) },
+          body: new URLSearchParams(params).toString(),
+        };
+      },
+    }],
+  });
+  const ok = result['2xx'];
+  const bad = result.non2xx + result.errors + result.timeouts;
+  console.log(`${label.padEnd(34)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  (2xx ${ok}, other ${bad})`);
+  return result;
+}
+
+async function webhookBench() {
+  console.log(`POST /twilio/voice, ${CONNECTIONS} connections, ${DURATION}s each, signed requests, unique CallSids`);
+  const bare = await startChild('scripts/bench/bare-server.ts');
+  const base = await measure('bare node:http (same TwiML)', bare);
+  await stop(bare.child);
+  const tracer = await startChild('scripts/bench/tracer-server.ts');
+  const ours = await measure('tracer (signature + durable write)', tracer);
+  await stop(tracer.child);
+  const ratio = ours.requests.average / base.requests.average;
+  console.log(`ratio tracer/bare throughput: ${ratio.toFixed(2)}  (target >= 0.5); tracer p99 ${ours.latency.p99} ms (target < 25 ms)`);
+}
+
+await webhookBench();

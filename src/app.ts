@@ -1,0 +1,129 @@
+import express from 'express';
+import type { Config } from './config.ts';
+import { createLogger, type Logger } from './log.ts';
+import { openTracerDb, type Db } from './store/db.ts';
+import { ChannelRepository, ChannelService } from './channels/channels.ts';
+import { CanaryRepository } from './canaries/repository.ts';
+import { CanaryService } from './canaries/service.ts';
+import { EvidenceLog } from './evidence/log.ts';
+import { Outbox } from './outbox/outbox.ts';
+import { HitRepository } from './hits/repository.ts';
+import { HitIngestor } from './hits/ingest.ts';
+import { NumberRepository } from './numbers/repository.ts';
+import { NumberPool } from './numbers/pool.ts';
+import { TargetRegistry, type PlantingTarget } from './planting/target.ts';
+import { openUtilityDb, SampleUtilityTarget } from './utility-sample/sample-target.ts';
+import { fillSampleUtility } from './utility-sample/fill.ts';
+import { createIdentityGenerator, type IdentityGenerator } from './identities/index.ts';
+import type { Locale } from './identities/types.ts';
+import { WebhookService } from './webhooks/service.ts';
+import { webhookRouter } from './webhooks/router.ts';
+import { RegistryAudit, TokenService } from './access/tokens.ts';
+import { channelVerdicts } from './attribution/report.ts';
+import { apiRouter } from './api/router.ts';
+import { errorHandler, notFoundHandler } from './api/errors.ts';
+
+export interface AppDeps {
+  config: Config;
+  clock?: () => Date;
+  logger?: Logger;
+  /** Extra or replacement planting targets (tests use failing ones). */
+  targets?: PlantingTarget[];
+}
+
+export type Services = ReturnType<typeof buildServices>;
+
+function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, extraTargets: PlantingTarget[]) {
+  const evidence = new EvidenceLog(db);
+  const outbox = new Outbox(db, clock, log);
+  const numbers = new NumberRepository(db);
+  const canaryRepo = new CanaryRepository(db);
+  const channelRepo = new ChannelRepository(db);
+  const hits = new HitRepository(db);
+  const targets = new TargetRegistry();
+  const utilityDb = openUtilityDb(config.utilityDb);
+  fillSampleUtility(utilityDb, config.utilitySampleCustomers, config.defaultLocale);
+  targets.register(new SampleUtilityTarget(utilityDb));
+  for (const t of extraTargets) targets.register(t);
+
+  const generators = new Map<Locale, IdentityGenerator>();
+  const generatorFor = (locale: Locale) => {
+    if (!generators.has(locale)) generators.set(locale, createIdentityGenerator({ locale, now: clock }));
+    return generators.get(locale)!;
+  };
+  const provider = config.twilioAccountSid ? 'twilio' : 'simulated';
+  const pool = new NumberPool(numbers, provider, config.simNumberRanges);
+  let drainSoon: () => void = () => {};
+  const ingestor = new HitIngestor(db, hits, numbers, canaryRepo, evidence, outbox, () => drainSoon());
+  const services = {
+    config, clock, log, db, evidence, outbox, numbers, hits, ingestor, targets, pool, provider,
+    channels: new ChannelService(channelRepo, clock, () => targets.names()),
+    canaries: new CanaryService({
+      db, canaries: canaryRepo, channels: channelRepo, pool, targets, evidence, generatorFor,
+      defaultLocale: config.defaultLocale, clock, log,
+    }),
+    webhooks: new WebhookService(db, ingestor, clock, log, {
+      defaultLocale: config.defaultLocale, greeting: config.voiceGreeting, record: config.voiceRecord,
+      publicBaseUrl: config.publicBaseUrl,
+    }),
+    tokens: new TokenService(db, clock),
+    audit: new RegistryAudit(db, clock),
+    report: () => channelVerdicts(db, clock()),
+    /** Set by the server: start draining the outbox after a commit, off the request path. */
+    setDrainTrigger(fn: () => void) {
+      drainSoon = fn;
+    },
+  };
+  registerJobs(services);
+  return services;
+}
+
+/** Follow-up jobs the outbox runs after a hit is stored. */
+function registerJobs(s: { outbox: Outbox; hits: HitRepository }) {
+  // Caller enrichment: the simulated provider has no look-up service, so the job keeps the
+  // caller name Twilio itself sent (CNAM) and marks the hit enriched; the Twilio provider adds
+  // a Lookup v2 query here.
+  s.outbox.register('enrich-caller', async (p: { hitId: string }) => {
+    const hit = s.hits.get(p.hitId);
+    if (!hit) throw new Error(`hit ${p.hitId} vanished`);
+    const cnam = typeof hit.raw.CallerName === 'string' ? hit.raw.CallerName : null;
+    if (cnam) s.hits.setCallerName(hit.id, cnam);
+  });
+}
+
+export interface App {
+  http: express.Express;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** The composition root: everything the tracer is, built from config. Opens, never listens. */
+export function createApp(deps: AppDeps): App {
+  const clock = deps.clock ?? (() => new Date());
+  const log = deps.logger ?? createLogger(deps.config.logLevel);
+  const db = openTracerDb(deps.config.tracerDb);
+  const services = buildServices(deps.config, clock, log, db, deps.targets ?? []);
+
+  const http = express();
+  http.disable('x-powered-by');
+  http.set('trust proxy', 'loopback');
+  http.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  http.use('/twilio', webhookRouter(services.webhooks, {
+    authToken: deps.config.twilioAuthToken,
+    publicBaseUrl: deps.config.publicBaseUrl,
+  }));
+  http.use('/api/v1', apiRouter(services));
+  http.use(notFoundHandler);
+  http.use(errorHandler(log));
+
+  return {
+    http,
+    services,
+    async close() {
+      await services.targets.closeAll();
+      db.close();
+    },
+  };
+}

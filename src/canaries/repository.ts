@@ -1,0 +1,141 @@
+import type { Db } from '../store/db.ts';
+import type { CanaryIdentity, Locale, Persona, PlantingVariant, Ticket } from '../identities/types.ts';
+
+export type PlantingStatus = 'pending' | 'planted' | 'withdrawn';
+
+export interface Planting {
+  id: string;
+  canaryId: string;
+  channelId: string;
+  target: string;
+  status: PlantingStatus;
+  variant: PlantingVariant;
+  externalRef: string | null;
+  plantedAt: string | null;
+  withdrawnAt: string | null;
+  createdAt: string;
+}
+
+export interface Canary {
+  id: string;
+  numberId: string;
+  phoneNumber: string;
+  locale: Locale;
+  persona: Persona;
+  ticket: Ticket;
+  createdAt: string;
+  plantings: Planting[];
+}
+
+interface CanaryRow {
+  id: string;
+  number_id: string;
+  phone_number: string;
+  locale: Locale;
+  persona: string;
+  ticket: string;
+  created_at: string;
+}
+
+interface PlantingRow {
+  id: string;
+  canary_id: string;
+  channel_id: string;
+  target: string;
+  status: PlantingStatus;
+  variant: string;
+  external_ref: string | null;
+  planted_at: string | null;
+  withdrawn_at: string | null;
+  created_at: string;
+}
+
+const toPlanting = (r: PlantingRow): Planting => ({
+  id: r.id,
+  canaryId: r.canary_id,
+  channelId: r.channel_id,
+  target: r.target,
+  status: r.status,
+  variant: JSON.parse(r.variant),
+  externalRef: r.external_ref,
+  plantedAt: r.planted_at,
+  withdrawnAt: r.withdrawn_at,
+  createdAt: r.created_at,
+});
+
+const CANARY_SELECT = `SELECT c.*, n.phone_number FROM canaries c JOIN canary_numbers n ON n.id = c.number_id`;
+
+export class CanaryRepository {
+  private readonly byNumberStmt;
+  private readonly firstPlantedStmt;
+
+  constructor(private readonly db: Db) {
+    this.byNumberStmt = db.prepare('SELECT id FROM canaries WHERE number_id = ?').pluck();
+    this.firstPlantedStmt = db
+      .prepare(`SELECT min(planted_at) FROM plantings WHERE canary_id = ? AND planted_at IS NOT NULL`)
+      .pluck();
+  }
+
+  insertCanary(c: { id: string; numberId: string; locale: Locale; createdAt: string } & CanaryIdentity): void {
+    this.db
+      .prepare(
+        `INSERT INTO canaries (id, number_id, locale, persona, ticket, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(c.id, c.numberId, c.locale, JSON.stringify(c.persona), JSON.stringify(c.ticket), c.createdAt);
+  }
+
+  insertPlanting(p: Planting): void {
+    this.db
+      .prepare(
+        `INSERT INTO plantings (id, canary_id, channel_id, target, status, variant, external_ref, planted_at,
+           withdrawn_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(p.id, p.canaryId, p.channelId, p.target, p.status, JSON.stringify(p.variant), p.externalRef,
+        p.plantedAt, p.withdrawnAt, p.createdAt);
+  }
+
+  markPlanted(plantingId: string, externalRef: string, at: string): void {
+    this.db
+      .prepare(`UPDATE plantings SET status = 'planted', external_ref = ?, planted_at = ? WHERE id = ? AND status = 'pending'`)
+      .run(externalRef, at, plantingId);
+  }
+
+  canaryIdForNumber(numberId: string): string | undefined {
+    return this.byNumberStmt.get(numberId) as string | undefined;
+  }
+
+  firstPlantedAt(canaryId: string): string | null {
+    return (this.firstPlantedStmt.get(canaryId) as string | null) ?? null;
+  }
+
+  find(id: string): Canary | undefined {
+    const row = this.db.prepare(`${CANARY_SELECT} WHERE c.id = ?`).get(id) as CanaryRow | undefined;
+    return row && this.withPlantings([row])[0];
+  }
+
+  list(limit = 10_000): Canary[] {
+    const rows = this.db.prepare(`${CANARY_SELECT} ORDER BY c.created_at, c.id LIMIT ?`).all(limit) as CanaryRow[];
+    return this.withPlantings(rows);
+  }
+
+  plantingsOf(canaryId: string): Planting[] {
+    return (this.db.prepare('SELECT * FROM plantings WHERE canary_id = ? ORDER BY created_at, id').all(canaryId) as PlantingRow[]).map(toPlanting);
+  }
+
+  allPlantings(): Planting[] {
+    return (this.db.prepare('SELECT * FROM plantings ORDER BY created_at, id').all() as PlantingRow[]).map(toPlanting);
+  }
+
+  private withPlantings(rows: CanaryRow[]): Canary[] {
+    return rows.map((r) => ({
+      id: r.id,
+      numberId: r.number_id,
+      phoneNumber: r.phone_number,
+      locale: r.locale,
+      persona: JSON.parse(r.persona),
+      ticket: JSON.parse(r.ticket),
+      createdAt: r.created_at,
+      plantings: this.plantingsOf(r.id),
+    }));
+  }
+}

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { presentCanary } from '../../api/present.ts';
+import { table } from '../format.ts';
+import { consoleActor, print, withApp } from '../context.ts';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function registerCanaryCommands(program: Command): void {
+  const canaries = program.command('canaries').description('fake customers and complaints, each on its own number');
+
+  canaries
+    .command('create')
+    .description('create canaries and plant each into every given channel')
+    .requiredOption('--channel <id>', 'channel id or name (repeat for several)', collect, [])
+    .option('--locale <locale>', 'ar-SA or en-US')
+    .option('--count <n>', 'how many', (v) => Number.parseInt(v, 10), 1)
+    .option('--json', 'print JSON')
+    .action(async (o) => {
+      await withApp(async ({ services }) => {
+        const channelIds = (o.channel as string[]).map((c) => services.channels.get(c).id);
+        const created = await services.canaries.create({ channelIds, locale: o.locale, count: o.count });
+        services.audit.record(consoleActor(), 'admin', 'create', created.map((c) => c.id).join(','));
+        print(o.json, { canaries: created.map(presentCanary) }, () =>
+          table(created.map((c) => ({ id: c.id, phone: c.phoneNumber, name: c.persona.fullName, plantings: c.plantings.length })),
+            ['id', 'phone', 'name', 'plantings']));
+      });
+    });
+
+  canaries
+    .command('list')
+    .description('list canaries (a registry read: audited)')
+    .option('--json', 'print JSON')
+    .action(async (o) => {
+      await withApp(({ services }) => {
+        services.audit.record(consoleActor(), 'admin', 'list', '*');
+        const list = services.canaries.list();
+        print(o.json, { canaries: list.map(presentCanary) }, () =>
+          table(list.map((c) => ({ id: c.id, phone: c.phoneNumber, name: c.persona.fullName, plantings: c.plantings.length, created: c.createdAt })),
+            ['id', 'phone', 'name', 'plantings', 'created']));
+      });
+    });
+
+  canaries
+    .command('show <id>')
+    .description('show one canary with its plantings (a registry read: audited)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o) => {
+      await withApp(({ services }) => {
+        const c = services.canaries.get(id);
+        services.audit.record(consoleActor(), 'admin', 'show', c.id);
+        print(o.json, presentCanary(c), () => JSON.stringify(presentCanary(c), null, 2));
+      });
+    });
+}

@@ -1,0 +1,37 @@
+import type { Report } from '../attribution/report.ts';
+
+// Plain-text views for people at a terminal. Caller-controlled strings (names, numbers) are
+// stripped of control characters so they cannot rewrite the terminal.
+export const clean = (s: string | null | undefined) => (s ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
+
+export function table(rows: Array<Record<string, string | number | null>>, columns: string[]): string {
+  const cells = rows.map((r) => columns.map((c) => clean(r[c] === null || r[c] === undefined ? '-' : String(r[c]))));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+export function formatReport(r: Report): string {
+  const out = [`Leak report, ${r.generatedAt}`, ''];
+  out.push(
+    table(
+      r.channels.map((c) => ({
+        verdict: c.verdict.toUpperCase(),
+        channel: c.name,
+        canaries: c.canaries,
+        called: c.canariesCalled,
+        hits: c.hits,
+        'first contact (min)': c.firstContactMinutes,
+      })),
+      ['verdict', 'channel', 'canaries', 'called', 'hits', 'first contact (min)'],
+    ),
+  );
+  for (const c of r.channels.filter((x) => x.callers.length > 0)) {
+    out.push('', `Callers to canaries of "${clean(c.name)}":`);
+    for (const caller of c.callers) out.push(`  ${clean(caller.number)}  ${clean(caller.name) || '(no caller name)'}`);
+  }
+  const n = r.noise;
+  out.push('', `Noise set aside: ${n.unmatchedHits} hit(s) to numbers no canary holds, ${n.beforePlantingHits} before planting, ` +
+    `${n.controlHits} to controls, ${n.burnInHits} during burn-in; noisy callers: ${n.noiseCallers.map(clean).join(', ') || 'none'}.`);
+  return out.join('\n');
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { AppError, describeIssues } from './errors.ts';
+
+// All configuration comes from the environment through this one schema, checked at start-up.
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_BASE_URL: z.url().optional(),
+  TRACER_DB: z.string().min(1).default('./data/tracer.db'),
+  UTILITY_DB: z.string().min(1).default('./data/utility-sample.db'),
+  UTILITY_SAMPLE_CUSTOMERS: z.coerce.number().int().min(0).max(1_000_000).default(1200),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  DEFAULT_LOCALE: z.enum(['ar-SA', 'en-US']).default('ar-SA'),
+  SIM_NUMBER_RANGES: z.string().default('SA:+966593300100-+966593309999,US:+12025550100-+12025550199'),
+  VOICE_GREETING: z.string().max(500).optional(),
+  VOICE_RECORD: z.enum(['true', 'false']).default('false'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface NumberRange {
+  country: string;
+  from: string;
+  to: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  tracerDb: string;
+  utilityDb: string;
+  utilitySampleCustomers: number;
+  twilioAccountSid?: string;
+  twilioAuthToken: string;
+  defaultLocale: 'ar-SA' | 'en-US';
+  simNumberRanges: NumberRange[];
+  voiceGreeting?: string;
+  voiceRecord: boolean;
+  logLevel: string;
+}
+
+export function parseNumberRanges(spec: string): NumberRange[] {
+  return spec.split(',').map((part) => {
+    const m = /^\s*([A-Z]{2}):(\+\d{8,15})-(\+\d{8,15})\s*$/.exec(part);
+    if (!m || m[2]!.length !== m[3]!.length || BigInt(m[2]!) > BigInt(m[3]!)) {
+      throw new AppError('invalid-config', `SIM_NUMBER_RANGES: "${part}" is not COUNTRY:+from-+to`);
+    }
+    return { country: m[1]!, from: m[2]!, to: m[3]! };
+  });
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new AppError('invalid-config', `configuration: ${describeIssues(parsed.error.issues)}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    tracerDb: e.TRACER_DB,
+    utilityDb: e.UTILITY_DB,
+    utilitySampleCustomers: e.UTILITY_SAMPLE_CUSTOMERS,
+    twilioAccountSid: e.TWILIO_ACCOUNT_SID,
+    twilioAuthToken: e.TWILIO_AUTH_TOKEN,
+    defaultLocale: e.DEFAULT_LOCALE,
+    simNumberRanges: parseNumberRanges(e.SIM_NUMBER_RANGES),
+    voiceGreeting: e.VOICE_GREETING,
+    voiceRecord: e.VOICE_RECORD === 'true',
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,78 @@
+export type HitKind = 'call' | 'sms';
+
+/**
+ * How a hit stands as evidence at the moment it arrived. Attribution recomputes from raw times,
+ * but the label tells an investigator at a glance why a hit counts or not.
+ */
+export type HitClassification =
+  | 'after-planting' // a canary's number, called after the canary was planted: evidence
+  | 'before-planting' // a canary's number, called before any planting: noise
+  | 'unmatched' // a number no canary holds
+  | 'burn-in' // a number still in burn-in: its background traffic
+  | 'control'; // a control number, never planted: the background rate
+
+export interface Hit {
+  id: string;
+  kind: HitKind;
+  providerSid: string;
+  from: string;
+  to: string;
+  callerName: string | null;
+  body: string | null;
+  receivedAt: string;
+  numberId: string | null;
+  canaryId: string | null;
+  classification: HitClassification;
+  callStatus: string | null;
+  durationSeconds: number | null;
+  raw: Record<string, unknown>;
+}
+
+export interface HitRow {
+  id: string;
+  kind: HitKind;
+  provider_sid: string;
+  from_number: string;
+  to_number: string;
+  caller_name: string | null;
+  body: string | null;
+  received_at: string;
+  number_id: string | null;
+  canary_id: string | null;
+  classification: HitClassification;
+  call_status: string | null;
+  duration_seconds: number | null;
+  raw: string;
+}
+
+export const toHit = (r: HitRow): Hit => ({
+  id: r.id,
+  kind: r.kind,
+  providerSid: r.provider_sid,
+  from: r.from_number,
+  to: r.to_number,
+  callerName: r.caller_name,
+  body: r.body,
+  receivedAt: r.received_at,
+  numberId: r.number_id,
+  canaryId: r.canary_id,
+  classification: r.classification,
+  callStatus: r.call_status,
+  durationSeconds: r.duration_seconds,
+  raw: JSON.parse(r.raw),
+});
+
+/** Final outcomes outrank progress reports, so callbacks can arrive in any order. */
+const STATUS_RANK: Record<string, number> = {
+  queued: 1,
+  initiated: 2,
+  ringing: 3,
+  'in-progress': 4,
+  answered: 4,
+  completed: 10,
+  busy: 10,
+  'no-answer': 10,
+  failed: 10,
+  canceled: 10,
+};
+export const statusRank = (s: string | null | undefined) => (s ? (STATUS_RANK[s] ?? 0) : -1);

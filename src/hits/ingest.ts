@@ -1,0 +1,142 @@
+import type { Db } from '../store/db.ts';
+import type { EvidenceLog } from '../evidence/log.ts';
+import type { Outbox } from '../outbox/outbox.ts';
+import type { NumberRepository } from '../numbers/repository.ts';
+import type { CanaryRepository } from '../canaries/repository.ts';
+import { newId } from '../ids.ts';
+import type { Hit, HitClassification, HitKind } from './hit.ts';
+import type { HitRepository } from './repository.ts';
+
+export interface InboundEvent {
+  kind: HitKind;
+  sid: string;
+  from: string;
+  to: string;
+  callerName: string | null;
+  body: string | null;
+  receivedAt: string;
+  /** The CallStatus the voice webhook itself carried, folded in like any status callback. */
+  callStatus?: string | null;
+  raw: Record<string, unknown>;
+}
+
+export interface StatusEvent {
+  sid: string;
+  status: string;
+  sequenceNumber: number | null;
+  durationSeconds: number | null;
+  receivedAt: string;
+  raw: Record<string, unknown>;
+}
+
+export interface IngestResult {
+  hit: Hit;
+  duplicate: boolean;
+}
+
+type Job =
+  | { type: 'hit'; event: InboundEvent; resolve: (r: IngestResult) => void; reject: (e: unknown) => void }
+  | { type: 'status'; event: StatusEvent; resolve: (r: boolean) => void; reject: (e: unknown) => void };
+
+/**
+ * Stores hits durably before the webhook answers. Requests that arrive in the same tick share one
+ * transaction (group commit): one fsync for many hits, and each caller's promise resolves only
+ * after that commit. A batch that fails is retried one job at a time so one bad row cannot sink
+ * its neighbours.
+ */
+export class HitIngestor {
+  private queue: Job[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly hits: HitRepository,
+    private readonly numbers: NumberRepository,
+    private readonly canaries: CanaryRepository,
+    private readonly evidence: EvidenceLog,
+    private readonly outbox: Outbox,
+    private readonly onCommitted: () => void = () => {},
+  ) {}
+
+  ingest(event: InboundEvent): Promise<IngestResult> {
+    return new Promise((resolve, reject) => this.push({ type: 'hit', event, resolve, reject }));
+  }
+
+  /** Returns true when the status event was new. */
+  recordStatus(event: StatusEvent): Promise<boolean> {
+    return new Promise((resolve, reject) => this.push({ type: 'status', event, resolve, reject }));
+  }
+
+  private push(job: Job): void {
+    this.queue.push(job);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.scheduled = false;
+    const results: unknown[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const job of batch) results.push(this.apply(job));
+      })();
+      batch.forEach((job, i) => (job.resolve as (r: unknown) => void)(results[i]));
+    } catch {
+      for (const job of batch) {
+        try {
+          const r = this.db.transaction(() => this.apply(job))();
+          (job.resolve as (r: unknown) => void)(r);
+        } catch (err) {
+          job.reject(err);
+        }
+      }
+    }
+    this.onCommitted();
+  }
+
+  private apply(job: Job): unknown {
+    return job.type === 'hit' ? this.applyHit(job.event) : this.applyStatus(job.event);
+  }
+
+  private applyHit(e: InboundEvent): IngestResult {
+    const existing = this.hits.findBySid(e.sid);
+    if (existing) return { hit: existing, duplicate: true };
+    const number = this.numbers.findByPhone(e.to);
+    const canaryId = number ? (this.canaries.canaryIdForNumber(number.id) ?? null) : null;
+    const classification = this.classify(number?.status, number?.isControl ?? false, canaryId, e.receivedAt);
+    const id = newId('hit');
+    this.hits.insert({
+      id, kind: e.kind, providerSid: e.sid, from: e.from, to: e.to, callerName: e.callerName, body: e.body,
+      receivedAt: e.receivedAt, numberId: number?.id ?? null, canaryId, classification, raw: JSON.stringify(e.raw),
+    });
+    if (e.kind === 'call') {
+      if (e.callStatus) this.hits.insertStatusEvent(e.sid, e.callStatus, null, null, e.receivedAt, JSON.stringify(e.raw));
+      this.hits.summariseStatus(e.sid);
+    }
+    this.evidence.append(e.receivedAt, 'hit', id, {
+      kind: e.kind, sid: e.sid, from: e.from, to: e.to, canaryId, classification, raw: e.raw,
+    });
+    this.outbox.enqueue('enrich-caller', { hitId: id, from: e.from }, e.receivedAt);
+    return { hit: this.hits.findBySid(e.sid)!, duplicate: false };
+  }
+
+  private applyStatus(e: StatusEvent): boolean {
+    const isNew = this.hits.insertStatusEvent(e.sid, e.status, e.sequenceNumber, e.durationSeconds, e.receivedAt, JSON.stringify(e.raw));
+    if (!isNew) return false;
+    this.hits.summariseStatus(e.sid);
+    this.evidence.append(e.receivedAt, 'call-status', e.sid, { status: e.status, durationSeconds: e.durationSeconds, raw: e.raw });
+    return true;
+  }
+
+  private classify(status: string | undefined, isControl: boolean, canaryId: string | null, at: string): HitClassification {
+    if (isControl) return 'control';
+    if (status === 'burn-in') return 'burn-in';
+    if (!canaryId) return 'unmatched';
+    const planted = this.canaries.firstPlantedAt(canaryId);
+    return planted !== null && planted <= at ? 'after-planting' : 'before-planting';
+  }
+}

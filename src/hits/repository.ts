@@ -1,0 +1,91 @@
+import type { Db } from '../store/db.ts';
+import { statusRank, toHit, type Hit, type HitRow } from './hit.ts';
+
+export interface HitFilter {
+  canaryId?: string;
+  classification?: string;
+  since?: string;
+  limit?: number;
+  afterId?: string;
+}
+
+export class HitRepository {
+  private readonly insertStmt;
+  private readonly bySidStmt;
+  private readonly statusInsertStmt;
+  private readonly statusForSidStmt;
+  private readonly updateStatusStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO hits (id, kind, provider_sid, from_number, to_number, caller_name, body, received_at,
+                         number_id, canary_id, classification, raw)
+       VALUES (@id, @kind, @providerSid, @from, @to, @callerName, @body, @receivedAt,
+               @numberId, @canaryId, @classification, @raw)
+       ON CONFLICT (provider_sid) DO NOTHING`,
+    );
+    this.bySidStmt = db.prepare('SELECT * FROM hits WHERE provider_sid = ?');
+    this.statusInsertStmt = db.prepare(
+      `INSERT INTO call_status_events (call_sid, call_status, sequence_number, duration_seconds, received_at, raw)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_sid, call_status) DO NOTHING`,
+    );
+    this.statusForSidStmt = db.prepare(
+      'SELECT call_status, duration_seconds FROM call_status_events WHERE call_sid = ?',
+    );
+    this.updateStatusStmt = db.prepare(
+      'UPDATE hits SET call_status = ?, duration_seconds = ? WHERE provider_sid = ?',
+    );
+  }
+
+  /** Inserts unless a hit with this provider sid exists; returns true when it was new. */
+  insert(hit: Omit<Hit, 'callStatus' | 'durationSeconds' | 'raw'> & { raw: string }): boolean {
+    return this.insertStmt.run(hit).changes === 1;
+  }
+
+  findBySid(sid: string): Hit | undefined {
+    const row = this.bySidStmt.get(sid) as HitRow | undefined;
+    return row && toHit(row);
+  }
+
+  insertStatusEvent(sid: string, status: string, seq: number | null, duration: number | null, at: string, raw: string): boolean {
+    return this.statusInsertStmt.run(sid, status, seq, duration, at, raw).changes === 1;
+  }
+
+  /** Folds every status event stored for a call into its hit: highest-ranked status, longest duration. */
+  summariseStatus(sid: string): void {
+    const events = this.statusForSidStmt.all(sid) as Array<{ call_status: string; duration_seconds: number | null }>;
+    const callEvents = events.filter((e) => statusRank(e.call_status) >= 0 && !e.call_status.startsWith('recording:'));
+    if (callEvents.length === 0) return;
+    const best = callEvents.reduce((a, b) => (statusRank(b.call_status) > statusRank(a.call_status) ? b : a));
+    const durations = callEvents.map((e) => e.duration_seconds).filter((d): d is number => d !== null);
+    this.updateStatusStmt.run(best.call_status, durations.length ? Math.max(...durations) : null, sid);
+  }
+
+  get(id: string): Hit | undefined {
+    const row = this.db.prepare('SELECT * FROM hits WHERE id = ?').get(id) as HitRow | undefined;
+    return row && toHit(row);
+  }
+
+  list(filter: HitFilter = {}): Hit[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM hits
+         WHERE (@canaryId IS NULL OR canary_id = @canaryId)
+           AND (@classification IS NULL OR classification = @classification)
+           AND (@since IS NULL OR received_at >= @since)
+         ORDER BY received_at, id
+         LIMIT @limit`,
+      )
+      .all({
+        canaryId: filter.canaryId ?? null,
+        classification: filter.classification ?? null,
+        since: filter.since ?? null,
+        limit: filter.limit ?? 10_000,
+      }) as HitRow[];
+    return rows.map(toHit);
+  }
+
+  setCallerName(id: string, name: string): void {
+    this.db.prepare('UPDATE hits SET caller_name = ? WHERE id = ? AND caller_name IS NULL').run(name, id);
+  }
+}

@@ -1,0 +1,68 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type App, type AppDeps } from './app.ts';
+
+export interface RunningServer {
+  app: App;
+  server: Server;
+  url: string;
+  stop(): Promise<void>;
+}
+
+const RETRY_SWEEP_MS = 5_000;
+
+/**
+ * Listens, and drains the outbox after each commit and on a timer (for retries and for jobs left
+ * by a previous run). stop() closes the listener, waits for requests in flight, then the store.
+ */
+export async function startServer(deps: AppDeps): Promise<RunningServer> {
+  const app = createApp(deps);
+  const { services } = app;
+  let stopping = false;
+  const drain = () => {
+    if (!stopping) services.outbox.drain().catch((err) => services.log.error({ err }, 'outbox drain failed'));
+  };
+  services.setDrainTrigger(() => setImmediate(drain));
+  const sweep = setInterval(drain, RETRY_SWEEP_MS);
+  sweep.unref();
+  drain();
+
+  const server = app.http.listen(deps.config.port, deps.config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${deps.config.host}:${port}`;
+  services.log.info({ url, publicBaseUrl: deps.config.publicBaseUrl, provider: services.provider }, 'canary-tracer listening');
+
+  return {
+    app,
+    server,
+    url,
+    async stop() {
+      stopping = true;
+      clearInterval(sweep);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await services.outbox.drain().catch(() => 0);
+      await app.close();
+    },
+  };
+}
+
+/** SIGTERM/SIGINT: finish what is in flight, then exit. */
+export function stopOnSignals(running: RunningServer): void {
+  const onSignal = (signal: string) => {
+    running.app.services.log.info({ signal }, 'shutting down');
+    running
+      .stop()
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,0 +1,80 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { tempDir } from '../support/app.ts';
+
+const run = promisify(execFile);
+const dir = tempDir('tracer-cli-');
+const env = {
+  ...process.env,
+  TWILIO_AUTH_TOKEN: 'cli-test-token-0123456789abcdef',
+  TRACER_DB: path.join(dir, 'tracer.db'),
+  UTILITY_DB: path.join(dir, 'utility.db'),
+  UTILITY_SAMPLE_CUSTOMERS: '30',
+  LOG_LEVEL: 'silent',
+};
+const tracer = (...args: string[]) => run('node', ['bin/tracer.mjs', ...args], { env, cwd: path.resolve(import.meta.dirname, '../..') });
+const fails = async (...args: string[]) => {
+  try {
+    await tracer(...args);
+  } catch (err) {
+    return err as { code: number; stderr: string; stdout: string };
+  }
+  throw new Error(`expected "tracer ${args.join(' ')}" to fail`);
+};
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('the tracer CLI', () => {
+  it('when a token is created with --json, then it prints {"token": ...} once', async () => {
+    const { stdout } = await tracer('token', 'create', '--role', 'admin', '--json');
+    const body = JSON.parse(stdout);
+    expect(body.token).toMatch(/^ctr_/);
+    expect(body.role).toBe('admin');
+  });
+
+  it('when channels and canaries are made at the console, then they are listed, and the registry read is audited', async () => {
+    const ch = JSON.parse((await tracer('channels', 'create', '--name', 'Vendor A', '--kind', 'call-centre-vendor', '--json')).stdout);
+    const made = JSON.parse((await tracer('canaries', 'create', '--channel', 'Vendor A', '--count', '2', '--json')).stdout);
+    expect(made.canaries).toHaveLength(2);
+    expect(made.canaries[0].plantings[0].channelId).toBe(ch.id);
+    const listed = JSON.parse((await tracer('canaries', 'list', '--json')).stdout);
+    expect(listed.canaries).toHaveLength(2);
+    const report = JSON.parse((await tracer('report', '--json')).stdout);
+    expect(report.channels[0].verdict).toBe('clean');
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(env.TRACER_DB, { readonly: true });
+    const actions = db.prepare('SELECT action FROM registry_reads ORDER BY id').pluck().all();
+    db.close();
+    expect(actions).toEqual(['create', 'list']);
+  }, 60_000);
+
+  it('when something is wrong, then one clear line on stderr and a non-zero exit', async () => {
+    const e = await fails('channels', 'create', '--name', 'X', '--kind', 'pigeon');
+    expect(e.code).not.toBe(0);
+    expect(e.stderr.trim().split('\n')).toHaveLength(1);
+    expect(e.stderr).toMatch(/^error: invalid-request: kind/);
+    const missing = await fails('canaries', 'show', 'cn_nope');
+    expect(missing.stderr).toMatch(/^error: not-found/);
+    const badRole = await fails('token', 'create', '--role', 'root');
+    expect(badRole.stderr).toMatch(/^error: invalid-request/);
+  }, 60_000);
+
+  it('when the auth token is missing from the environment, then it refuses to start and names the setting', async () => {
+    try {
+      await run('node', ['bin/tracer.mjs', 'channels', 'list'], { env: { ...env, TWILIO_AUTH_TOKEN: '' }, cwd: path.resolve(import.meta.dirname, '../..') });
+      throw new Error('should have failed');
+    } catch (err) {
+      expect((err as { stderr: string }).stderr).toMatch(/TWILIO_AUTH_TOKEN/);
+    }
+  });
+
+  it('when --help is asked for, then every command documents itself', async () => {
+    const { stdout } = await tracer('--help');
+    for (const cmd of ['serve', 'migrate', 'channels', 'canaries', 'hits', 'report', 'token', 'simulate', 'demo']) expect(stdout).toContain(cmd);
+    const sim = await tracer('simulate', 'call', '--help');
+    expect(sim.stdout).toContain('--caller-name');
+  });
+});
