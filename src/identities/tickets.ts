@@ -73,10 +73,12 @@ export function composeDescription(
   const pack: CategoryPhrases = phrases.categories[category];
   const fragments = [random.pick(pack.openings[voice])];
   const optional: string[] = [];
-  if (random.chance(0.75)) optional.push(random.pick(pack.details));
-  if (random.chance(0.35)) optional.push(random.pick(pack.details));
+  if (random.chance(0.75)) optional.push(random.pick(pack.details[voice]));
+  if (random.chance(0.35)) optional.push(random.pick(pack.details[voice]));
   if (pack.timed && random.chance(0.7)) optional.push(random.pick(phrases.durations[voice]));
-  if (random.chance(0.45)) optional.push(random.pick(pack.tried));
+  if (random.chance(0.45)) optional.push(random.pick(pack.tried[voice]));
+  // Real tickets rarely stop at the opening line, and short ones would repeat across canaries.
+  while (optional.length < 2) optional.push(random.pick(random.chance(0.7) ? pack.details[voice] : pack.tried[voice]));
   fragments.push(...new Set(random.faker.helpers.shuffle(optional)));
   if (random.chance(0.4)) fragments.push(random.pick(phrases.contact[voice]));
   const joiner = random.pick(phrases.joiners[voice]);

@@ -7,9 +7,9 @@ export type Voice = 'customer' | 'agent';
 export interface CategoryPhrases {
   openings: Record<Voice, readonly string[]>;
   /** Where, how bad, what exactly: may use {street}, {district}, {city}, {amount}, {floor}. */
-  details: readonly string[];
-  /** What the customer already tried. */
-  tried: readonly string[];
+  details: Record<Voice, readonly string[]>;
+  /** What the customer already tried, told in that voice. */
+  tried: Record<Voice, readonly string[]>;
   /** Whether "since yesterday"-style durations make sense for this complaint. */
   timed: boolean;
 }
