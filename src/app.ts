@@ -87,9 +87,12 @@ function registerJobs(s: { outbox: Outbox; hits: HitRepository }) {
     const hit = s.hits.get(p.hitId);
     if (!hit) throw new Error(`hit ${p.hitId} vanished`);
     const cnam = typeof hit.raw.CallerName === 'string' ? hit.raw.CallerName : null;
-    if (cnam) s.hits.setCallerName(hit.id, cnam);
+    return () => {
+      if (cnam) s.hits.setCallerName(hit.id, cnam);
+    };
   });
 }
+
 
 export interface App {
   http: express.Express;

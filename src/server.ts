@@ -10,6 +10,7 @@ export interface RunningServer {
 }
 
 const RETRY_SWEEP_MS = 5_000;
+const DRAIN_DELAY_MS = 20;
 
 /**
  * Listens, and drains the outbox after each commit and on a timer (for retries and for jobs left
@@ -22,7 +23,14 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const drain = () => {
     if (!stopping) services.outbox.drain().catch((err) => services.log.error({ err }, 'outbox drain failed'));
   };
-  services.setDrainTrigger(() => setImmediate(drain));
+  // Coalesce: under load, one drain pass per DRAIN_DELAY_MS picks up many jobs in one commit.
+  let drainTimer: NodeJS.Timeout | null = null;
+  services.setDrainTrigger(() => {
+    drainTimer ??= setTimeout(() => {
+      drainTimer = null;
+      drain();
+    }, DRAIN_DELAY_MS);
+  });
   const sweep = setInterval(drain, RETRY_SWEEP_MS);
   sweep.unref();
   drain();
@@ -44,6 +52,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     async stop() {
       stopping = true;
       clearInterval(sweep);
+      if (drainTimer) clearTimeout(drainTimer);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -109,19 +109,21 @@ export class HitIngestor {
     const canaryId = number ? (this.canaries.canaryIdForNumber(number.id) ?? null) : null;
     const classification = this.classify(number?.status, number?.isControl ?? false, canaryId, e.receivedAt);
     const id = newId('hit');
-    this.hits.insert({
+    const row = {
       id, kind: e.kind, providerSid: e.sid, from: e.from, to: e.to, callerName: e.callerName, body: e.body,
-      receivedAt: e.receivedAt, numberId: number?.id ?? null, canaryId, classification, raw: JSON.stringify(e.raw),
-    });
+      receivedAt: e.receivedAt, numberId: number?.id ?? null, canaryId, classification,
+    };
+    this.hits.insert({ ...row, raw: JSON.stringify(e.raw) });
+    let status: { callStatus: string | null; durationSeconds: number | null } = { callStatus: null, durationSeconds: null };
     if (e.kind === 'call') {
       if (e.callStatus) this.hits.insertStatusEvent(e.sid, e.callStatus, null, null, e.receivedAt, JSON.stringify(e.raw));
-      this.hits.summariseStatus(e.sid);
+      status = this.hits.summariseStatus(e.sid);
     }
     this.evidence.append(e.receivedAt, 'hit', id, {
       kind: e.kind, sid: e.sid, from: e.from, to: e.to, canaryId, classification, raw: e.raw,
     });
     this.outbox.enqueue('enrich-caller', { hitId: id, from: e.from }, e.receivedAt);
-    return { hit: this.hits.findBySid(e.sid)!, duplicate: false };
+    return { hit: { ...row, ...status, raw: e.raw }, duplicate: false };
   }
 
   private applyStatus(e: StatusEvent): boolean {

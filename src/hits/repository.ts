@@ -52,13 +52,15 @@ export class HitRepository {
   }
 
   /** Folds every status event stored for a call into its hit: highest-ranked status, longest duration. */
-  summariseStatus(sid: string): void {
+  summariseStatus(sid: string): { callStatus: string | null; durationSeconds: number | null } {
     const events = this.statusForSidStmt.all(sid) as Array<{ call_status: string; duration_seconds: number | null }>;
-    const callEvents = events.filter((e) => statusRank(e.call_status) >= 0 && !e.call_status.startsWith('recording:'));
-    if (callEvents.length === 0) return;
+    const callEvents = events.filter((e) => !e.call_status.startsWith('recording:'));
+    if (callEvents.length === 0) return { callStatus: null, durationSeconds: null };
     const best = callEvents.reduce((a, b) => (statusRank(b.call_status) > statusRank(a.call_status) ? b : a));
     const durations = callEvents.map((e) => e.duration_seconds).filter((d): d is number => d !== null);
-    this.updateStatusStmt.run(best.call_status, durations.length ? Math.max(...durations) : null, sid);
+    const summary = { callStatus: best.call_status, durationSeconds: durations.length ? Math.max(...durations) : null };
+    this.updateStatusStmt.run(summary.callStatus, summary.durationSeconds, sid);
+    return summary;
   }
 
   get(id: string): Hit | undefined {

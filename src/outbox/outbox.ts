@@ -1,7 +1,14 @@
 import type { Db } from '../store/db.ts';
 import type { Logger } from '../log.ts';
 
-export type JobHandler = (payload: any) => Promise<void>;
+/**
+ * A job does its slow part (network) in the handler and returns what it wants written as a
+ * synchronous function; the outbox applies those writes for a whole batch of jobs in one
+ * transaction, together with marking them done. One fsync per batch, never one per job: the
+ * webhook writer shares this store and must not queue behind the worker.
+ */
+export type JobWrite = () => void;
+export type JobHandler = (payload: any) => Promise<JobWrite | void>;
 
 interface OutboxRow {
   id: number;
@@ -11,14 +18,14 @@ interface OutboxRow {
 }
 
 const MAX_ATTEMPTS = 8;
+const BATCH = 100;
 
-/**
- * Follow-up work (caller look-ups, alerts) is written in the same transaction as the hit and done
- * later by drain(), so the webhook never waits on the network and a restart resumes the queue.
- */
 export class Outbox {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly enqueueStmt;
+  private readonly dueStmt;
+  private readonly doneStmt;
+  private readonly failStmt;
   private draining: Promise<number> | null = null;
 
   constructor(
@@ -26,9 +33,13 @@ export class Outbox {
     private readonly clock: () => Date,
     private readonly log: Logger,
   ) {
-    this.enqueueStmt = db.prepare(
-      'INSERT INTO outbox (kind, payload, created_at, available_at) VALUES (?, ?, ?, ?)',
+    this.enqueueStmt = db.prepare('INSERT INTO outbox (kind, payload, created_at, available_at) VALUES (?, ?, ?, ?)');
+    this.dueStmt = db.prepare(
+      `SELECT id, kind, payload, attempts FROM outbox
+       WHERE done_at IS NULL AND available_at <= ? AND attempts < ? ORDER BY id LIMIT ?`,
     );
+    this.doneStmt = db.prepare('UPDATE outbox SET done_at = ?, attempts = attempts + 1 WHERE id = ?');
+    this.failStmt = db.prepare('UPDATE outbox SET attempts = ?, available_at = ?, last_error = ? WHERE id = ?');
   }
 
   register(kind: string, handler: JobHandler): void {
@@ -55,33 +66,37 @@ export class Outbox {
   private async runDue(): Promise<number> {
     let done = 0;
     for (;;) {
-      const now = this.clock().toISOString();
-      const jobs = this.db
-        .prepare(
-          `SELECT id, kind, payload, attempts FROM outbox
-           WHERE done_at IS NULL AND available_at <= ? AND attempts < ? ORDER BY id LIMIT 50`,
-        )
-        .all(now, MAX_ATTEMPTS) as OutboxRow[];
+      const jobs = this.dueStmt.all(this.clock().toISOString(), MAX_ATTEMPTS, BATCH) as OutboxRow[];
       if (jobs.length === 0) return done;
-      for (const job of jobs) done += (await this.runOne(job)) ? 1 : 0;
+      const outcomes = await Promise.all(jobs.map((job) => this.runHandler(job)));
+      const at = this.clock().toISOString();
+      this.db.transaction(() => {
+        outcomes.forEach((o, i) => {
+          const job = jobs[i]!;
+          if (o.ok) {
+            o.write?.();
+            this.doneStmt.run(at, job.id);
+            done++;
+          } else {
+            const attempts = job.attempts + 1;
+            const retryAt = new Date(this.clock().getTime() + 2 ** attempts * 1000).toISOString();
+            this.failStmt.run(attempts, retryAt, o.error.slice(0, 500), job.id);
+          }
+        });
+      })();
     }
   }
 
-  private async runOne(job: OutboxRow): Promise<boolean> {
+  private async runHandler(job: OutboxRow): Promise<{ ok: true; write?: JobWrite } | { ok: false; error: string }> {
     const handler = this.handlers.get(job.kind);
     try {
       if (!handler) throw new Error(`no handler registered for job kind "${job.kind}"`);
-      await handler(JSON.parse(job.payload));
-      this.db.prepare('UPDATE outbox SET done_at = ?, attempts = attempts + 1 WHERE id = ?').run(this.clock().toISOString(), job.id);
-      return true;
+      const write = await handler(JSON.parse(job.payload));
+      return { ok: true, write: write ?? undefined };
     } catch (err) {
-      const attempts = job.attempts + 1;
-      const retryAt = new Date(this.clock().getTime() + 2 ** attempts * 1000).toISOString();
-      this.db
-        .prepare('UPDATE outbox SET attempts = ?, available_at = ?, last_error = ? WHERE id = ?')
-        .run(attempts, retryAt, String((err as Error).message).slice(0, 500), job.id);
-      this.log.warn({ jobId: job.id, kind: job.kind, attempts, err: (err as Error).message }, 'outbox job failed');
-      return false;
+      const error = err instanceof Error ? err.message : String(err);
+      this.log.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts + 1, err: error }, 'outbox job failed');
+      return { ok: false, error };
     }
   }
 }
