@@ -22,6 +22,7 @@ import { RegistryAudit, TokenService } from './access/tokens.ts';
 import { channelVerdicts } from './attribution/report.ts';
 import { apiRouter } from './api/router.ts';
 import { errorHandler, notFoundHandler } from './api/errors.ts';
+import { requestLog } from './api/request-log.ts';
 
 export interface AppDeps {
   config: Config;
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): App {
   const http = express();
   http.disable('x-powered-by');
   http.set('trust proxy', 'loopback');
+  http.use(requestLog(log));
   http.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

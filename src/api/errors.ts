@@ -11,7 +11,7 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const e = toAppError(err);
-    if (e.status >= 500) log.error({ err, path: req.path, method: req.method }, 'request failed');
+    if (e.status >= 500) log.error({ err, reqId: req.id, path: req.path, method: req.method }, 'request failed');
     if (res.headersSent) return;
     res.status(e.status).json({ error: e.code, message: e.message });
   };
