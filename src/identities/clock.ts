@@ -99,5 +99,3 @@ export function pickInstant(intervals: Array<[number, number]>, pick: (total: nu
   }
   return intervals[0]![0];
 }
-
-export { wallTime };

@@ -63,12 +63,17 @@ export function compileFormat(format: FieldFormat, setting: string): CompiledFor
   const free = checkDigit === 'none' ? slots : slots.slice(0, -1);
   const capacity = free.reduce((n, s) => n * (s.kind === 'digit' ? 10 : s.kind === 'letter' ? 26 : 1), 1);
   if (capacity === 1) fail('the pattern is all literal: every value would be the same');
+  const literalText = slots.map((s) => (s.kind === 'literal' ? s.char : ' ')).join('');
+  if (containsTellWord(literalText)) fail('its fixed text reads as a word that would give the record away');
   return { slots, checkDigit, capacity: Math.min(capacity, Number.MAX_SAFE_INTEGER) };
 }
 
+/** Draws enough to pass rare mod-11 gaps and tell-spelling letters; more misses mean a broken format. */
+const DRAW_TRIES = 1000;
+
 /** Draws one value; redraws the rare body whose mod-11 check is impossible or that spells a tell. */
-export function drawValue(format: CompiledFormat, random: Random): string {
-  for (;;) {
+export function drawValue(format: CompiledFormat, random: Random, setting: string): string {
+  for (let i = 0; i < DRAW_TRIES; i++) {
     const chars = format.slots.map((s) =>
       s.kind === 'literal' ? s.char : s.kind === 'digit' ? String(random.int(0, 9)) : String.fromCharCode(65 + random.int(0, 25)),
     );
@@ -81,9 +86,5 @@ export function drawValue(format: CompiledFormat, random: Random): string {
     const value = chars.join('');
     if (!containsTellWord(value)) return value;
   }
-}
-
-/** Digits of a formatted value, for check-digit verification by callers and tests. */
-export function valueDigits(value: string): string {
-  return value.replace(/\D/g, '');
+  throw new IdentityError('invalid-format', `${setting}: the format yields no usable value`, setting);
 }

@@ -46,7 +46,7 @@ export function createIdentityGenerator(input: IdentityGeneratorOptions): Identi
 
   const uniqueValue = (field: FormatField): string => {
     for (let i = 0; i < MAX_REDRAWS; i++) {
-      const value = drawValue(formats[field], random);
+      const value = drawValue(formats[field], random, `formats.${field}`);
       if (!seen[field].has(value)) return seen[field].add(value), value;
     }
     throw new IdentityError('format-exhausted', `formats.${field}: the format has no unused values left`, `formats.${field}`);

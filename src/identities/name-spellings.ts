@@ -33,6 +33,8 @@ function parseArabic(fullName: string): { parts: NameEntry[]; female: boolean } 
 const dropHamza = (w: string) => w.replace(/^[أإآ]/, 'ا');
 const taToHa = (w: string) => w.replace(/ة$/, 'ه');
 const splitAbd = (w: string) => w.replace(/^عبد(?=ال)/, 'عبد ');
+/** Typists often swap a final ى and ي ("موسي", "الغامدى"); both are read the same. */
+const swapFinalYa = (w: string) => (w.endsWith('ى') ? `${w.slice(0, -1)}ي` : w.endsWith('ي') ? `${w.slice(0, -1)}ى` : w);
 
 /** Every Arabic spelling from the combinations of the spelling habits above. */
 export function arabicSpellings(fullName: string, random: Random): NameSpelling[] {
@@ -40,24 +42,25 @@ export function arabicSpellings(fullName: string, random: Random): NameSpelling[
   if (!parsed) return genericArabicSpellings(fullName);
   const { parts, female } = parsed;
   const out: NameSpelling[] = [];
-  for (const bin of [false, true])
-    for (const fourParts of [true, false])
+  for (const partCount of [4, 3, 2])
+    for (const bin of partCount > 2 ? [false, true] : [false])
       for (const article of [true, false])
-        for (const written of [0, 1, 2, 3]) {
+        for (let written = 0; written < 8; written++) {
           const family = parts[3]![0];
           if (!article && !family.startsWith('ال')) continue;
           const fix = (w: string) => {
             let s = w;
             if (written & 1) s = taToHa(dropHamza(s));
             if (written & 2) s = splitAbd(s);
+            if (written & 4) s = swapFinalYa(s);
             return s;
           };
-          const personal = (fourParts ? parts.slice(0, 3) : parts.slice(0, 2)).map((p) => fix(p[0]));
+          const personal = parts.slice(0, partCount - 1).map((p) => fix(p[0]));
           const familyText = fix(article ? family : family.replace(/^ال/, ''));
           out.push({
             fullName: `${linkWithBin(personal, female, bin, 'بن', 'بنت')} ${familyText}`,
-            fullNameLatin: latinSpelling(parts, female, bin, fourParts, random),
-            audible: `${bin}|${fourParts}|${article}`,
+            fullNameLatin: latinSpelling(parts.slice(0, partCount - 1), parts[3]!, female, bin, random),
+            audible: `${bin}|${partCount}|${article}`,
           });
         }
   return out;
@@ -69,11 +72,9 @@ function linkWithBin(personal: string[], female: boolean, bin: boolean, son: str
   return personal.map((p, i) => (i === 0 ? p : `${i === 1 && female ? daughter : son} ${p}`)).join(' ');
 }
 
-function latinSpelling(parts: NameEntry[], female: boolean, bin: boolean, fourParts: boolean, random: Random): string {
+function latinSpelling(personalParts: NameEntry[], family: NameEntry, female: boolean, bin: boolean, random: Random): string {
   const alt = (e: NameEntry) => random.pick(e.slice(1) as string[]);
-  const personal = (fourParts ? parts.slice(0, 3) : parts.slice(0, 2)).map(alt);
-  const linked = linkWithBin(personal, female, bin, 'bin', 'bint');
-  const family = parts[3]!;
+  const linked = linkWithBin(personalParts.map(alt), female, bin, 'bin', 'bint');
   return `${linked} ${latinFamily(family, alt(family), random.pick(['Al-', 'Al ', 'Al'] as const))}`;
 }
 
@@ -90,7 +91,7 @@ function genericArabicSpellings(fullName: string): NameSpelling[] {
   return variants.map((fullName, i) => ({ fullName, audible: String(i) }));
 }
 
-/** English spellings: full given name or a nickname, with or without a middle initial, or "Last, First". */
+/** English spellings: given name or nickname, with or without middle initial, "Last, First", capitals. */
 export function englishSpellings(fullName: string, random: Random): NameSpelling[] {
   const m = /^(\S+)(?: ([A-Z])\.)? (.+)$/.exec(fullName);
   if (!m) return [{ fullName: fullName.toUpperCase(), audible: 'upper' }];
@@ -102,8 +103,10 @@ export function englishSpellings(fullName: string, random: Random): NameSpelling
   for (const g of givens)
     for (const withInitial of [false, true]) {
       const first = withInitial ? `${g} ${middle}.` : g;
-      out.push({ fullName: `${first} ${surname}`, audible: `${g}` });
-      out.push({ fullName: `${surname}, ${first}`, audible: `${g}` });
+      // Surname-first and capitals are how billing systems and exports print the same person.
+      for (const text of [`${first} ${surname}`, `${surname}, ${first}`]) {
+        out.push({ fullName: text, audible: g }, { fullName: text.toUpperCase(), audible: g });
+      }
     }
   return out;
 }

@@ -83,6 +83,8 @@ function isKnownTimeZone(zone: string): boolean {
 /** Which error code a failing option path maps to: the first path segment picks it. */
 const CODE_BY_SETTING: Record<string, string> = {
   locale: 'unknown-locale',
+  seed: 'invalid-seed',
+  now: 'invalid-clock',
   formats: 'invalid-format',
   serviceArea: 'invalid-service-area',
   nationalIdRange: 'invalid-national-id-range',

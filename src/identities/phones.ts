@@ -24,11 +24,15 @@ export function contactPhone(e164: string): PhoneForms {
   return phoneForms(parsed);
 }
 
+/** Most draws pass; a thousand misses means the area code itself is not in service. */
+const DRAW_TRIES = 1000;
+
 function drawValid(build: () => string, accept: (p: PhoneNumber) => boolean): PhoneForms {
-  for (;;) {
+  for (let i = 0; i < DRAW_TRIES; i++) {
     const parsed = parsePhone(build());
     if (parsed && accept(parsed)) return phoneForms(parsed);
   }
+  throw new IdentityError('phone-unavailable', 'no valid number could be drawn for this area', 'serviceArea');
 }
 
 export function saudiMobile(random: Random): PhoneForms {

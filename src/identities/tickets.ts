@@ -3,6 +3,7 @@
 import { pickInstant, recentWorkingIntervals, formatInZone, type WorkingHours } from './clock.ts';
 import type { CategoryPhrases, TicketPhrases, Voice } from './locales/phrases.ts';
 import type { Random } from './random.ts';
+import { containsTellWord } from './tells.ts';
 import type { Ticket, TicketCategory } from './types.ts';
 
 export interface TicketContext {
@@ -62,8 +63,22 @@ export function createTicket(
   };
 }
 
-/** One opening, then a shuffled handful of optional fragments, joined the way this voice writes. */
+/** A description that reads like a customer's or an agent's, never one holding a tell word. */
 export function composeDescription(
+  random: Random,
+  phrases: TicketPhrases,
+  category: TicketCategory,
+  voice: Voice,
+  context: TicketContext,
+): string {
+  for (;;) {
+    const text = composeOnce(random, phrases, category, voice, context);
+    if (!containsTellWord(text)) return text;
+  }
+}
+
+/** One opening, then a shuffled handful of optional fragments, joined the way this voice writes. */
+function composeOnce(
   random: Random,
   phrases: TicketPhrases,
   category: TicketCategory,

@@ -19,7 +19,7 @@ export function plantingVariants(identity: CanaryIdentity, n: number): PlantingV
   }
   const { persona, ticket } = identity;
   const random = createRandom(seedFrom(persona.accountNumber, persona.nationalId ?? '', persona.phone.e164, ticket.createdAt));
-  const spellings = orderSpellings(identity, random);
+  const spellings = chooseSpellings(identity, random, n - 1);
   const references = drawReferences(identity, random, n);
   const descriptions = new Set([ticket.description]);
   const variants: PlantingVariant[] = [
@@ -41,25 +41,30 @@ export function plantingVariants(identity: CanaryIdentity, n: number): PlantingV
 
 const latin = (fullNameLatin: string | undefined) => (fullNameLatin === undefined ? {} : { fullNameLatin });
 
+const pairKey = (s: { fullName: string; fullNameLatin?: string }) => `${s.fullName}|${s.fullNameLatin ?? ''}`;
+
 /**
- * Distinct spellings other than the original, those that sound different first (a caller's
- * words are often all an investigator has), each group in a seeded random order.
+ * `count` spellings other than the original: first those that sound different (a caller's words
+ * are often all an investigator has), then those that read different, and — for names with few
+ * written forms — the same Arabic with another Latin transliteration. Names repeat only when a
+ * name has fewer forms than plantings; wording and reference still tell those plantings apart.
  */
-function orderSpellings(identity: CanaryIdentity, random: Random): NameSpelling[] {
+function chooseSpellings(identity: CanaryIdentity, random: Random, count: number): NameSpelling[] {
   const { persona } = identity;
-  const all = persona.locale === 'ar-SA' ? arabicSpellings(persona.fullName, random) : englishSpellings(persona.fullName, random);
-  const byName = new Map<string, NameSpelling>();
-  for (const s of random.faker.helpers.shuffle(all)) {
-    if (s.fullName !== persona.fullName && !byName.has(s.fullName) && !containsTellWord(s.fullName)) byName.set(s.fullName, s);
+  const spell = () => (persona.locale === 'ar-SA' ? arabicSpellings(persona.fullName, random) : englishSpellings(persona.fullName, random));
+  const all = spell();
+  const sounds = new Set(all.filter((s) => s.fullName === persona.fullName).map((s) => s.audible));
+  const usedNames = new Set([persona.fullName]);
+  const usedPairs = new Set([pairKey(persona)]);
+  const chosen: NameSpelling[] = [];
+  const take = (s: NameSpelling) => (chosen.push(s), usedNames.add(s.fullName), usedPairs.add(pairKey(s)));
+  const clean = random.faker.helpers.shuffle(all).filter((s) => !containsTellWord(pairKey(s)));
+  for (const s of clean) if (chosen.length < count && !sounds.has(s.audible) && !usedNames.has(s.fullName)) (sounds.add(s.audible), take(s));
+  for (const s of clean) if (chosen.length < count && !usedNames.has(s.fullName)) take(s);
+  for (let round = 0; round < 20 && chosen.length < count; round++) {
+    for (const s of spell()) if (chosen.length < count && !usedPairs.has(pairKey(s)) && !containsTellWord(pairKey(s))) take(s);
   }
-  const firstOfSound: NameSpelling[] = [];
-  const rest: NameSpelling[] = [];
-  const sounds = new Set<string>();
-  for (const s of byName.values()) {
-    if (sounds.has(s.audible)) rest.push(s);
-    else (sounds.add(s.audible), firstOfSound.push(s));
-  }
-  return [...firstOfSound, ...rest];
+  return chosen;
 }
 
 function reword(identity: CanaryIdentity, random: Random, used: Set<string>): string {

@@ -53,7 +53,7 @@ export const EN_US_PHRASES: TicketPhrases = {
       openings: {
         customer: ['Meter keeps spinning with everything turned off', 'Please check my water meter, I dont think its reading right',
           'Meter is not moving even when we use water', 'Meter lid is broken and I cant read it', 'Leak at the meter box'],
-        agent: ['Meter test requested', 'Cust requests meter accuracy check', 'Meter registering with all fixtures off per cust',
+        agent: ['Meter accuracy check requested', 'Cust requests meter accuracy check', 'Meter registering with all fixtures off per cust',
           'Reported meter malfunction', 'Cust requests verification of meter read'],
       },
       details: {
@@ -64,7 +64,7 @@ export const EN_US_PHRASES: TicketPhrases = {
       },
       tried: {
         customer: ['took a picture of the reading', 'closed the main shutoff and checked again', 'wrote down the reading two days in a row'],
-        agent: ['cust sent photo of read', 'cust closed main shutoff to test', 'cust logged reads 2 days'],
+        agent: ['cust sent photo of read', 'cust closed main shutoff to check', 'cust logged reads 2 days'],
       },
       timed: true,
     },
