@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError, describeIssues } from '../errors.ts';
+import { IdentityError } from '../identities/index.ts';
 import type { Logger } from '../log.ts';
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -19,6 +20,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
 
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (err instanceof IdentityError) return new AppError(err.code, err.message, 400);
   if (err instanceof ZodError) return new AppError('invalid-request', describeIssues(err.issues), 400);
   const type = (err as { type?: string }).type;
   if (type === 'entity.parse.failed') return new AppError('invalid-json', 'the request body is not valid JSON', 400);

@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { createApp, type App } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { AppError, describeIssues } from '../errors.ts';
+import { IdentityError } from '../identities/index.ts';
 import { createLogger } from '../log.ts';
 
 /** The CLI reads the same environment as the server, with a local .env file if there is one. */
@@ -33,7 +34,7 @@ export function print(json: boolean, data: unknown, text: () => string): void {
 /** One clear line on stderr and a non-zero exit: the CLI's whole error contract. */
 export function failWith(err: unknown): never {
   let line: string;
-  if (err instanceof AppError) line = `error: ${err.code}: ${err.message}`;
+  if (err instanceof AppError || err instanceof IdentityError) line = `error: ${err.code}: ${err.message}`;
   else if (err instanceof ZodError) line = `error: invalid-request: ${describeIssues(err.issues)}`;
   else line = `error: internal: ${err instanceof Error ? err.message : String(err)}`;
   process.stderr.write(`${line}\n`);

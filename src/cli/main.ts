@@ -5,6 +5,7 @@ import { registerHitCommands } from './commands/hits.ts';
 import { registerTokenCommands } from './commands/tokens.ts';
 import { registerServerCommands } from './commands/server.ts';
 import { registerSimulateCommands } from './commands/simulate.ts';
+import { registerIdentityCommands } from './commands/identities.ts';
 import { failWith } from './context.ts';
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerHitCommands(program);
   registerTokenCommands(program);
   registerSimulateCommands(program);
+  registerIdentityCommands(program);
   return program;
 }
 

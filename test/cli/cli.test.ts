@@ -71,9 +71,20 @@ describe('the tracer CLI', () => {
     }
   });
 
+  it('when identities are sampled with a seed, then the output is a {persona, ticket} array and the same seed repeats it', async () => {
+    const a = JSON.parse((await tracer('identities', 'sample', '--locale', 'ar-SA', '--count', '3', '--seed', '42', '--json')).stdout);
+    const b = JSON.parse((await tracer('identities', 'sample', '--locale', 'ar-SA', '--count', '3', '--seed', '42', '--json')).stdout);
+    expect(a).toEqual(b);
+    expect(a).toHaveLength(3);
+    expect(Object.keys(a[0].persona)).toEqual(expect.arrayContaining(['fullName', 'fullNameLatin', 'nationalId', 'phone', 'address', 'accountNumber', 'premiseId', 'meterSerial']));
+    expect(Object.keys(a[0].ticket).sort()).toEqual(['category', 'createdAt', 'description', 'intakeChannel', 'priority', 'status']);
+    const bad = await fails('identities', 'sample', '--locale', 'fr-FR');
+    expect(bad.stderr).toMatch(/^error: invalid-request: locale/);
+  }, 30_000);
+
   it('when --help is asked for, then every command documents itself', async () => {
     const { stdout } = await tracer('--help');
-    for (const cmd of ['serve', 'migrate', 'channels', 'canaries', 'hits', 'report', 'token', 'simulate', 'demo']) expect(stdout).toContain(cmd);
+    for (const cmd of ['serve', 'migrate', 'channels', 'canaries', 'hits', 'report', 'token', 'simulate', 'demo', 'identities']) expect(stdout).toContain(cmd);
     const sim = await tracer('simulate', 'call', '--help');
     expect(sim.stdout).toContain('--caller-name');
   });
