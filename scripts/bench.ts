@@ -21,17 +21,33 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startChild(script: string): Promise<{ child: ChildProcess; url: string; numbers: string[] }> {
+interface Child {
+  child: ChildProcess;
+  url: string;
+  numbers: string[];
+  /** Resolves with what the child reports when it stops: requests served and CPU spent on them. */
+  done: Promise<{ requests: number; cpuMicros: number }>;
+}
+
+async function startChild(script: string): Promise<Child> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root, env: { ...process.env, BENCH_PORT: String(port), BENCH_AUTH_TOKEN: AUTH_TOKEN }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     let buf = '';
+    let reportDone: (v: { requests: number; cpuMicros: number }) => void = () => {};
+    const done = new Promise<{ requests: number; cpuMicros: number }>((r) => (reportDone = r));
+    let ready = false;
     child.stdout!.on('data', (d) => {
       buf += d;
       const m = /READY (.*)\n/.exec(buf);
-      if (m) resolve({ child, ...JSON.parse(m[1]!) });
+      if (m && !ready) {
+        ready = true;
+        resolve({ child, done, ...JSON.parse(m[1]!) });
+      }
+      const fin = /DONE (.*)\n/.exec(buf);
+      if (fin) reportDone(JSON.parse(fin[1]!));
     });
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
@@ -80,11 +96,17 @@ async function webhookBench() {
   const bare = await startChild('scripts/bench/bare-server.ts');
   const base = await measure('bare node:http (same TwiML)', bare);
   await stop(bare.child);
+  const baseCpu = await bare.done;
   const tracer = await startChild('scripts/bench/tracer-server.ts');
   const ours = await measure('tracer (signature + durable write)', tracer);
   await stop(tracer.child);
+  const oursCpu = await tracer.done;
   const ratio = ours.requests.average / base.requests.average;
+  const perReq = (c: { requests: number; cpuMicros: number }) => c.cpuMicros / Math.max(1, c.requests);
   console.log(`ratio tracer/bare throughput: ${ratio.toFixed(2)}  (target >= 0.5); tracer p99 ${ours.latency.p99} ms (target < 25 ms)`);
+  // CPU per request is steadier than throughput on a shared machine: it does not count waiting.
+  console.log(`server CPU per request: bare ${perReq(baseCpu).toFixed(0)} us, tracer ${perReq(oursCpu).toFixed(0)} us ` +
+    `(tracer stored ${oursCpu.requests} hits); CPU ratio bare/tracer ${(perReq(baseCpu) / perReq(oursCpu)).toFixed(2)}`);
 }
 
 await webhookBench();

@@ -110,6 +110,8 @@ export function createApp(deps: AppDeps): App {
 
   const http = express();
   http.disable('x-powered-by');
+  // No ETags: answers are never cached, and hashing every webhook answer costs the hot path.
+  http.set('etag', false);
   http.set('trust proxy', 'loopback');
   http.use(requestLog(log));
   http.get('/healthz', (_req, res) => {

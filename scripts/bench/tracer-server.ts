@@ -16,10 +16,12 @@ const running = await startServer({ config });
 const { services } = running.app;
 const ch = services.channels.create({ name: 'Bench channel', kind: 'call-centre-vendor' });
 const canaries = await services.canaries.create({ channelIds: [ch.id], count: 20 });
+const cpuAtReady = process.cpuUsage();
 process.stdout.write(`READY ${JSON.stringify({ url: running.url, numbers: canaries.map((c) => c.phoneNumber) })}\n`);
 process.on('SIGTERM', async () => {
-  const hits = services.db.prepare('SELECT count(*) FROM hits').pluck().get();
-  process.stderr.write(`HITS ${hits}\n`);
+  const hits = services.db.prepare('SELECT count(*) FROM hits').pluck().get() as number;
+  const cpu = process.cpuUsage(cpuAtReady);
+  process.stdout.write(`DONE ${JSON.stringify({ requests: hits, cpuMicros: cpu.user + cpu.system })}\n`);
   await running.stop();
   fs.rmSync(dir, { recursive: true, force: true });
   process.exit(0);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
 import type { Outbox } from '../outbox/outbox.ts';
@@ -33,6 +34,8 @@ export interface IngestResult {
   hit: Hit;
   duplicate: boolean;
 }
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 type Job =
   | { type: 'hit'; event: InboundEvent; resolve: (r: IngestResult) => void; reject: (e: unknown) => void }
@@ -113,24 +116,27 @@ export class HitIngestor {
       id, kind: e.kind, providerSid: e.sid, from: e.from, to: e.to, callerName: e.callerName, body: e.body,
       receivedAt: e.receivedAt, numberId: number?.id ?? null, canaryId, classification,
     };
-    this.hits.insert({ ...row, raw: JSON.stringify(e.raw) });
-    let status: { callStatus: string | null; durationSeconds: number | null } = { callStatus: null, durationSeconds: null };
-    if (e.kind === 'call') {
-      if (e.callStatus) this.hits.insertStatusEvent(e.sid, e.callStatus, null, null, e.receivedAt, JSON.stringify(e.raw));
-      status = this.hits.summariseStatus(e.sid);
-    }
+    const raw = JSON.stringify(e.raw);
+    const initialStatus = e.kind === 'call' ? (e.callStatus ?? null) : null;
+    this.hits.insert({ ...row, callStatus: initialStatus, raw });
+    // Status callbacks that overtook the call are folded in now; usually there are none.
+    const status = e.kind === 'call' && this.hits.hasStatusEvents(e.sid)
+      ? this.hits.summariseStatus(e.sid)
+      : { callStatus: initialStatus, durationSeconds: null };
+    // The raw parameters live in the hit; the chain carries their digest, so an edit to either shows.
     this.evidence.append(e.receivedAt, 'hit', id, {
-      kind: e.kind, sid: e.sid, from: e.from, to: e.to, canaryId, classification, raw: e.raw,
+      kind: e.kind, sid: e.sid, from: e.from, to: e.to, canaryId, classification, rawSha256: sha256(raw),
     });
     this.outbox.enqueue('enrich-caller', { hitId: id, from: e.from }, e.receivedAt);
     return { hit: { ...row, ...status, raw: e.raw }, duplicate: false };
   }
 
   private applyStatus(e: StatusEvent): boolean {
-    const isNew = this.hits.insertStatusEvent(e.sid, e.status, e.sequenceNumber, e.durationSeconds, e.receivedAt, JSON.stringify(e.raw));
+    const raw = JSON.stringify(e.raw);
+    const isNew = this.hits.insertStatusEvent(e.sid, e.status, e.sequenceNumber, e.durationSeconds, e.receivedAt, raw);
     if (!isNew) return false;
     this.hits.summariseStatus(e.sid);
-    this.evidence.append(e.receivedAt, 'call-status', e.sid, { status: e.status, durationSeconds: e.durationSeconds, raw: e.raw });
+    this.evidence.append(e.receivedAt, 'call-status', e.sid, { status: e.status, durationSeconds: e.durationSeconds, rawSha256: sha256(raw) });
     return true;
   }
 

@@ -15,30 +15,36 @@ export class HitRepository {
   private readonly statusInsertStmt;
   private readonly statusForSidStmt;
   private readonly updateStatusStmt;
+  private readonly hasEventsStmt;
+  private readonly byIdStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
       `INSERT INTO hits (id, kind, provider_sid, from_number, to_number, caller_name, body, received_at,
-                         number_id, canary_id, classification, raw)
+                         number_id, canary_id, classification, call_status, raw)
        VALUES (@id, @kind, @providerSid, @from, @to, @callerName, @body, @receivedAt,
-               @numberId, @canaryId, @classification, @raw)
+               @numberId, @canaryId, @classification, @callStatus, @raw)
        ON CONFLICT (provider_sid) DO NOTHING`,
     );
     this.bySidStmt = db.prepare('SELECT * FROM hits WHERE provider_sid = ?');
+    this.byIdStmt = db.prepare('SELECT * FROM hits WHERE id = ?');
     this.statusInsertStmt = db.prepare(
       `INSERT INTO call_status_events (call_sid, call_status, sequence_number, duration_seconds, received_at, raw)
        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_sid, call_status) DO NOTHING`,
     );
     this.statusForSidStmt = db.prepare(
-      'SELECT call_status, duration_seconds FROM call_status_events WHERE call_sid = ?',
+      `SELECT call_status, duration_seconds FROM call_status_events WHERE call_sid = ?
+       UNION ALL SELECT json_extract(raw, '$.CallStatus'), NULL FROM hits WHERE provider_sid = ? AND kind = 'call'`,
     );
+    this.hasEventsStmt = db.prepare('SELECT 1 FROM call_status_events WHERE call_sid = ? LIMIT 1');
     this.updateStatusStmt = db.prepare(
       'UPDATE hits SET call_status = ?, duration_seconds = ? WHERE provider_sid = ?',
     );
   }
 
   /** Inserts unless a hit with this provider sid exists; returns true when it was new. */
-  insert(hit: Omit<Hit, 'callStatus' | 'durationSeconds' | 'raw'> & { raw: string }): boolean {
+  /** callStatus: the status the voice webhook itself carried (its raw is the hit's raw). */
+  insert(hit: Omit<Hit, 'durationSeconds' | 'raw'> & { raw: string }): boolean {
     return this.insertStmt.run(hit).changes === 1;
   }
 
@@ -51,10 +57,15 @@ export class HitRepository {
     return this.statusInsertStmt.run(sid, status, seq, duration, at, raw).changes === 1;
   }
 
+  hasStatusEvents(sid: string): boolean {
+    return this.hasEventsStmt.get(sid) !== undefined;
+  }
+
   /** Folds every status event stored for a call into its hit: highest-ranked status, longest duration. */
   summariseStatus(sid: string): { callStatus: string | null; durationSeconds: number | null } {
-    const events = this.statusForSidStmt.all(sid) as Array<{ call_status: string; duration_seconds: number | null }>;
-    const callEvents = events.filter((e) => !e.call_status.startsWith('recording:'));
+    const events = this.statusForSidStmt.all(sid, sid) as Array<{ call_status: string | null; duration_seconds: number | null }>;
+    const callEvents = events.filter((e): e is { call_status: string; duration_seconds: number | null } =>
+      typeof e.call_status === 'string' && !e.call_status.startsWith('recording:'));
     if (callEvents.length === 0) return { callStatus: null, durationSeconds: null };
     const best = callEvents.reduce((a, b) => (statusRank(b.call_status) > statusRank(a.call_status) ? b : a));
     const durations = callEvents.map((e) => e.duration_seconds).filter((d): d is number => d !== null);
@@ -64,7 +75,7 @@ export class HitRepository {
   }
 
   get(id: string): Hit | undefined {
-    const row = this.db.prepare('SELECT * FROM hits WHERE id = ?').get(id) as HitRow | undefined;
+    const row = this.byIdStmt.get(id) as HitRow | undefined;
     return row && toHit(row);
   }
 

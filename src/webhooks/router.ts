@@ -1,8 +1,10 @@
 import express, { type Request, type Response, type NextFunction } from 'express';
-import twilio from 'twilio';
 import { AppError, describeIssues } from '../errors.ts';
 import { smsParams, statusParams, voiceParams } from '../hits/params.ts';
 import type { WebhookService } from './service.ts';
+import { isTwilioSigned, parseForm, type FormParams } from './form.ts';
+
+const MAX_PARAMS = 1000;
 
 export interface WebhookRouterOptions {
   authToken: string;
@@ -16,12 +18,18 @@ export interface WebhookRouterOptions {
  */
 export function webhookRouter(service: WebhookService, o: WebhookRouterOptions): express.Router {
   const router = express.Router();
-  router.use(requireForm, express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000 }));
+  router.use(requireForm, express.text({ type: () => true, limit: '100kb', defaultCharset: 'utf-8' }));
+  router.use((req, _res, next) => {
+    const params = parseForm(typeof req.body === 'string' ? req.body : '', MAX_PARAMS);
+    if (!params) return next(new AppError('payload-too-large', `more than ${MAX_PARAMS} parameters`, 413));
+    req.body = params;
+    next();
+  });
   router.use((req, res, next) => {
     const url = o.publicBaseUrl + req.originalUrl;
     const signature = req.header('X-Twilio-Signature');
-    const params = (req.body ?? {}) as Record<string, string>;
-    if (signature && twilio.validateRequest(o.authToken, signature, url, params)) return next();
+    const params = req.body as FormParams;
+    if (isTwilioSigned(o.authToken, signature, url, params)) return next();
     service.recordForgery({
       path: req.path,
       remoteAddr: req.ip ?? null,

@@ -22,7 +22,20 @@ export interface VoiceAnswerOptions {
   recordingStatusCallback: string;
 }
 
+const answers = new Map<string, string>();
+
+/** The answer only varies with its options, so each distinct one is built once. */
 export function voiceAnswer(o: VoiceAnswerOptions): string {
+  const key = JSON.stringify([o.locale, o.greeting ?? null, o.record, o.recordingStatusCallback]);
+  let twiml = answers.get(key);
+  if (twiml === undefined) {
+    twiml = buildVoiceAnswer(o);
+    if (answers.size < 100) answers.set(key, twiml);
+  }
+  return twiml;
+}
+
+function buildVoiceAnswer(o: VoiceAnswerOptions): string {
   const g = GREETINGS[o.locale];
   const response = new twilio.twiml.VoiceResponse();
   response.say({ voice: g.voice as any, language: g.language as any }, o.greeting ?? g.text);

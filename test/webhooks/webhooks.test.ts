@@ -108,11 +108,12 @@ describe('Twilio webhooks', () => {
     expect(app.services.hits.findBySid(sid)!.callStatus).toBe('completed');
     expect((await status('in-progress')).status).toBe(204);
     expect((await status('ringing')).status).toBe(204);
+    expect((await status('ringing')).status).toBe(204); // a repeat: stores nothing new
     const hit = app.services.hits.findBySid(sid)!;
     expect(hit.callStatus).toBe('completed');
     expect(hit.durationSeconds).toBe(42);
     const raw = app.services.db.prepare('SELECT count(*) FROM call_status_events WHERE call_sid = ?').pluck().get(sid);
-    expect(raw).toBe(3); // completed, ringing (from the voice webhook), in-progress; the repeated ringing stored nothing
+    expect(raw).toBe(3); // each callback kept raw (the voice webhook's own ringing lives in the hit's raw)
   });
 
   it('when a call reaches a number no canary holds, then it is stored as unmatched', async () => {

@@ -106,7 +106,7 @@ export const initial: Migration = {
         subject TEXT NOT NULL,
         payload TEXT NOT NULL,
         prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL UNIQUE
+        hash TEXT NOT NULL
       );
       CREATE TRIGGER evidence_log_no_update BEFORE UPDATE ON evidence_log
         BEGIN SELECT RAISE(ABORT, 'evidence log is append-only'); END;
