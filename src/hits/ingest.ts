@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
 import type { Outbox } from '../outbox/outbox.ts';
-import type { NumberRepository } from '../numbers/repository.ts';
+import type { CanaryNumber, NumberRepository } from '../numbers/repository.ts';
 import type { CanaryRepository } from '../canaries/repository.ts';
 import { newId } from '../ids.ts';
 import type { Hit, HitClassification, HitKind } from './hit.ts';
@@ -106,11 +106,9 @@ export class HitIngestor {
   }
 
   private applyHit(e: InboundEvent): IngestResult {
-    const existing = this.hits.findBySid(e.sid);
-    if (existing) return { hit: existing, duplicate: true };
     const number = this.numbers.findByPhone(e.to);
     const canaryId = number ? (this.canaries.canaryIdForNumber(number.id) ?? null) : null;
-    const classification = this.classify(number?.status, number?.isControl ?? false, canaryId, e.receivedAt);
+    const classification = this.classify(number, canaryId, e.receivedAt);
     const id = newId('hit');
     const row = {
       id, kind: e.kind, providerSid: e.sid, from: e.from, to: e.to, callerName: e.callerName, body: e.body,
@@ -118,7 +116,8 @@ export class HitIngestor {
     };
     const raw = JSON.stringify(e.raw);
     const initialStatus = e.kind === 'call' ? (e.callStatus ?? null) : null;
-    this.hits.insert({ ...row, callStatus: initialStatus, raw });
+    // The unique sid decides: a repeat inserts nothing, and its original answers for it.
+    if (!this.hits.insert({ ...row, callStatus: initialStatus, raw })) return { hit: this.hits.findBySid(e.sid)!, duplicate: true };
     // Status callbacks that overtook the call are folded in now; usually there are none.
     const status = e.kind === 'call' && this.hits.hasStatusEvents(e.sid)
       ? this.hits.summariseStatus(e.sid)
@@ -140,9 +139,10 @@ export class HitIngestor {
     return true;
   }
 
-  private classify(status: string | undefined, isControl: boolean, canaryId: string | null, at: string): HitClassification {
-    if (isControl) return 'control';
-    if (status === 'burn-in') return 'burn-in';
+  private classify(number: CanaryNumber | undefined, canaryId: string | null, at: string): HitClassification {
+    if (number?.isControl) return 'control';
+    // By time too: a call backfilled after the burn-in ended still belongs to the burn-in it rang in.
+    if (number?.status === 'burn-in' || (number?.burnInEndsAt && at < number.burnInEndsAt)) return 'burn-in';
     if (!canaryId) return 'unmatched';
     const planted = this.canaries.firstPlantedAt(canaryId);
     return planted !== null && planted <= at ? 'after-planting' : 'before-planting';

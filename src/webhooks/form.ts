@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import twilio from 'twilio';
 
 export type FormParams = Record<string, string | string[]>;
@@ -29,4 +30,26 @@ export function isTwilioSigned(authToken: string, signature: string | undefined,
   const given = Buffer.from(signature);
   if (given.length === expected.length && timingSafeEqual(given, expected)) return true;
   return twilio.validateRequest(authToken, signature, url, params as Record<string, any>);
+}
+
+export class BodyTooLarge extends Error {}
+
+/** Reads the raw body up to `limit` bytes, as UTF-8 (what Twilio sends). */
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
 }

@@ -2,9 +2,10 @@ import express, { type Request, type Response, type NextFunction } from 'express
 import { AppError, describeIssues } from '../errors.ts';
 import { smsParams, statusParams, voiceParams } from '../hits/params.ts';
 import type { WebhookService } from './service.ts';
-import { isTwilioSigned, parseForm, type FormParams } from './form.ts';
+import { BodyTooLarge, isTwilioSigned, parseForm, readBody, type FormParams } from './form.ts';
 
 const MAX_PARAMS = 1000;
+const MAX_BODY_BYTES = 100 * 1024;
 
 export interface WebhookRouterOptions {
   authToken: string;
@@ -18,9 +19,15 @@ export interface WebhookRouterOptions {
  */
 export function webhookRouter(service: WebhookService, o: WebhookRouterOptions): express.Router {
   const router = express.Router();
-  router.use(requireForm, express.text({ type: () => true, limit: '100kb', defaultCharset: 'utf-8' }));
-  router.use((req, _res, next) => {
-    const params = parseForm(typeof req.body === 'string' ? req.body : '', MAX_PARAMS);
+  router.use(requireForm, async (req, _res, next) => {
+    let body: string;
+    try {
+      body = await readBody(req, MAX_BODY_BYTES);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) return next(new AppError('payload-too-large', 'the request body is over 100 kB', 413));
+      return next(err);
+    }
+    const params = parseForm(body, MAX_PARAMS);
     if (!params) return next(new AppError('payload-too-large', `more than ${MAX_PARAMS} parameters`, 413));
     req.body = params;
     next();
@@ -42,13 +49,12 @@ export function webhookRouter(service: WebhookService, o: WebhookRouterOptions):
 
   router.post('/voice', async (req, res) => {
     const p = parse(voiceParams, req.body);
-    const twiml = await service.inboundCall(p, req.body);
-    res.type('text/xml').send(twiml);
+    sendXml(res, await service.inboundCall(p, req.body));
   });
 
   router.post('/sms', async (req, res) => {
     const p = parse(smsParams, req.body);
-    res.type('text/xml').send(await service.inboundSms(p, req.body));
+    sendXml(res, await service.inboundSms(p, req.body));
   });
 
   router.post('/status', async (req, res) => {
@@ -63,6 +69,12 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   const r = schema.safeParse(body);
   if (!r.success) throw new AppError('invalid-webhook', `webhook parameters: ${describeIssues(r.error.issues)}`, 400);
   return r.data;
+}
+
+/** TwiML out, with nothing express would add per request (ETag, freshness checks). */
+function sendXml(res: Response, twiml: string): void {
+  res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(twiml) });
+  res.end(twiml);
 }
 
 function requireForm(req: Request, _res: Response, next: NextFunction): void {
