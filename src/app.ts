@@ -12,6 +12,12 @@ import { HitIngestor } from './hits/ingest.ts';
 import { NumberRepository } from './numbers/repository.ts';
 import { NumberPool } from './numbers/pool.ts';
 import { TargetRegistry, type PlantingTarget } from './planting/target.ts';
+import { createTarget } from './planting/factory.ts';
+import { CampaignPlanter } from './planting/campaign.ts';
+import { PlantingRepository } from './planting/repository.ts';
+import { PlantingService } from './planting/service.ts';
+import { dryRunCreation } from './planting/dry-run.ts';
+import type { CreateCanariesInput } from './canaries/service.ts';
 import { openUtilityDb, SampleUtilityTarget } from './utility-sample/sample-target.ts';
 import { fillSampleUtility } from './utility-sample/fill.ts';
 import { createIdentityGenerator, type IdentityGenerator } from './identities/index.ts';
@@ -45,6 +51,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   const utilityDb = openUtilityDb(config.utilityDb);
   fillSampleUtility(utilityDb, config.utilitySampleCustomers, config.defaultLocale);
   targets.register(new SampleUtilityTarget(utilityDb));
+  for (const t of config.targets) targets.register(createTarget(t, { clock }));
   for (const t of extraTargets) targets.register(t);
 
   const generators = new Map<Locale, IdentityGenerator>();
@@ -54,6 +61,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   };
   const provider = config.twilioAccountSid ? 'twilio' : 'simulated';
   const pool = new NumberPool(numbers, provider, config.simNumberRanges);
+  const batch = new CampaignPlanter({ db, canaries: canaryRepo, pool, targets, evidence, generatorFor, clock, log });
   let drainSoon: () => void = () => {};
   const ingestor = new HitIngestor(db, hits, numbers, canaryRepo, evidence, outbox, () => drainSoon());
   const services = {
@@ -61,8 +69,15 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     channels: new ChannelService(channelRepo, clock, () => targets.names()),
     canaries: new CanaryService({
       db, canaries: canaryRepo, channels: channelRepo, pool, targets, evidence, generatorFor,
-      defaultLocale: config.defaultLocale, clock, log,
+      defaultLocale: config.defaultLocale, clock, log, batch,
     }),
+    plantings: new PlantingService({
+      db, plantings: new PlantingRepository(db), canaries: canaryRepo, channels: channelRepo, targets, evidence, clock, log,
+    }),
+    /** What creating these canaries would write, writing nothing. */
+    dryRun: (input: CreateCanariesInput) => dryRunCreation({
+      channels: channelRepo, targets, generatorFor, defaultLocale: config.defaultLocale, batched: (c) => batch.handles(c),
+    }, input),
     webhooks: new WebhookService(db, ingestor, clock, log, {
       defaultLocale: config.defaultLocale, greeting: config.voiceGreeting, record: config.voiceRecord,
       publicBaseUrl: config.publicBaseUrl,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, describeIssues } from './errors.ts';
+import { loadTargetsFile, type ResolvedTarget } from './planting/settings.ts';
 
 // All configuration comes from the environment through this one schema, checked at start-up.
 const envSchema = z.object({
@@ -16,6 +17,8 @@ const envSchema = z.object({
   VOICE_GREETING: z.string().max(500).optional(),
   VOICE_RECORD: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** JSON file naming the utility's systems canaries are planted into (see README, Targets). */
+  TARGETS_FILE: z.string().min(1).optional(),
 });
 
 export interface NumberRange {
@@ -38,6 +41,8 @@ export interface Config {
   voiceGreeting?: string;
   voiceRecord: boolean;
   logLevel: string;
+  /** Targets from TARGETS_FILE, secrets read from the variables it names; utility-sample always exists besides. */
+  targets: ResolvedTarget[];
 }
 
 export function parseNumberRanges(spec: string): NumberRange[] {
@@ -70,5 +75,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     voiceGreeting: e.VOICE_GREETING,
     voiceRecord: e.VOICE_RECORD === 'true',
     logLevel: e.LOG_LEVEL,
+    targets: e.TARGETS_FILE ? loadTargetsFile(e.TARGETS_FILE, env) : [],
   };
 }

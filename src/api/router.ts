@@ -4,6 +4,7 @@ import type { Services } from '../app.ts';
 import { notFound } from '../errors.ts';
 import { authenticate, principalOf, requirePermission } from './auth.ts';
 import { presentCanary, presentHit } from './present.ts';
+import { plantingsRouter } from './plantings.ts';
 
 const hitQuery = z.object({
   canaryId: z.string().max(100).optional(),
@@ -29,6 +30,7 @@ export function apiRouter(s: Services): express.Router {
   });
 
   r.post('/canaries', requirePermission('canaries:write'), async (req, res) => {
+    if (req.body?.dryRun === true) return void res.json(await s.dryRun(req.body));
     const canaries = await s.canaries.create(req.body);
     const who = principalOf(req);
     s.audit.record(who.tokenId, who.role, 'create', canaries.map((c) => c.id).join(','));
@@ -45,6 +47,8 @@ export function apiRouter(s: Services): express.Router {
     s.audit.record(who.tokenId, who.role, 'show', canary.id);
     res.json(presentCanary(canary));
   });
+
+  r.use(plantingsRouter(s));
 
   r.get('/hits', requirePermission('hits:read'), (req, res) => {
     const q = hitQuery.parse(req.query);

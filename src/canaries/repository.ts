@@ -1,7 +1,10 @@
+import type Database from 'better-sqlite3';
 import type { Db } from '../store/db.ts';
 import type { CanaryIdentity, Locale, Persona, PlantingVariant, Ticket } from '../identities/types.ts';
+import type { PlantingDetails } from '../planting/target.ts';
 
-export type PlantingStatus = 'pending' | 'planted' | 'withdrawn';
+/** awaiting-confirmation: a CSV import or intake call staff have yet to confirm; see src/planting. */
+export type PlantingStatus = 'pending' | 'awaiting-confirmation' | 'planted' | 'withdrawn' | 'not-planted' | 'needs-review';
 
 export interface Planting {
   id: string;
@@ -14,6 +17,8 @@ export interface Planting {
   plantedAt: string | null;
   withdrawnAt: string | null;
   createdAt: string;
+  /** What the connector wrote (rows and keys, request body, CSV cells): withdraw and verify use it. */
+  details: PlantingDetails;
 }
 
 export interface Canary {
@@ -37,7 +42,7 @@ interface CanaryRow {
   created_at: string;
 }
 
-interface PlantingRow {
+export interface PlantingRow {
   id: string;
   canary_id: string;
   channel_id: string;
@@ -48,9 +53,10 @@ interface PlantingRow {
   planted_at: string | null;
   withdrawn_at: string | null;
   created_at: string;
+  details: string;
 }
 
-const toPlanting = (r: PlantingRow): Planting => ({
+export const toPlanting = (r: PlantingRow): Planting => ({
   id: r.id,
   canaryId: r.canary_id,
   channelId: r.channel_id,
@@ -61,6 +67,7 @@ const toPlanting = (r: PlantingRow): Planting => ({
   plantedAt: r.planted_at,
   withdrawnAt: r.withdrawn_at,
   createdAt: r.created_at,
+  details: JSON.parse(r.details ?? '{}'),
 });
 
 const CANARY_SELECT = `SELECT c.*, n.phone_number FROM canaries c JOIN canary_numbers n ON n.id = c.number_id`;
@@ -68,6 +75,12 @@ const CANARY_SELECT = `SELECT c.*, n.phone_number FROM canaries c JOIN canary_nu
 export class CanaryRepository {
   private readonly byNumberStmt;
   private readonly firstPlantedStmt;
+  /** Prepared once: a campaign writes thousands of canaries per second through these. */
+  private readonly statements = new Map<string, Database.Statement<unknown[]>>();
+  private prepared(sql: string) {
+    if (!this.statements.has(sql)) this.statements.set(sql, this.db.prepare(sql));
+    return this.statements.get(sql)!;
+  }
 
   constructor(private readonly db: Db) {
     this.byNumberStmt = db.prepare('SELECT id FROM canaries WHERE number_id = ?').pluck();
@@ -77,16 +90,16 @@ export class CanaryRepository {
   }
 
   insertCanary(c: { id: string; numberId: string; locale: Locale; createdAt: string } & CanaryIdentity): void {
-    this.db
-      .prepare(
+    this
+      .prepared(
         `INSERT INTO canaries (id, number_id, locale, persona, ticket, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
       )
       .run(c.id, c.numberId, c.locale, JSON.stringify(c.persona), JSON.stringify(c.ticket), c.createdAt);
   }
 
   insertPlanting(p: Planting): void {
-    this.db
-      .prepare(
+    this
+      .prepared(
         `INSERT INTO plantings (id, canary_id, channel_id, target, status, variant, external_ref, planted_at,
            withdrawn_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -94,10 +107,21 @@ export class CanaryRepository {
         p.plantedAt, p.withdrawnAt, p.createdAt);
   }
 
-  markPlanted(plantingId: string, externalRef: string, at: string): void {
+  markPlanted(plantingId: string, externalRef: string, at: string, details: PlantingDetails = {}): void {
+    this
+      .prepared(`UPDATE plantings SET status = 'planted', external_ref = ?, planted_at = ?, details = ? WHERE id = ? AND status = 'pending'`)
+      .run(externalRef, at, JSON.stringify(details), plantingId);
+  }
+
+  /** Written as an import file or a call script; planted once staff confirm it. */
+  markAwaiting(plantingId: string, details: PlantingDetails = {}): void {
     this.db
-      .prepare(`UPDATE plantings SET status = 'planted', external_ref = ?, planted_at = ? WHERE id = ? AND status = 'pending'`)
-      .run(externalRef, at, plantingId);
+      .prepare(`UPDATE plantings SET status = 'awaiting-confirmation', details = ? WHERE id = ? AND status = 'pending'`)
+      .run(JSON.stringify(details), plantingId);
+  }
+
+  markWithdrawn(plantingId: string, at: string): void {
+    this.db.prepare(`UPDATE plantings SET status = 'withdrawn', withdrawn_at = ? WHERE id = ?`).run(at, plantingId);
   }
 
   canaryIdForNumber(numberId: string): string | undefined {

@@ -8,13 +8,17 @@ import type { EvidenceLog } from '../evidence/log.ts';
 import type { IdentityGenerator } from '../identities/index.ts';
 import { LOCALES, type CanaryIdentity, type Locale } from '../identities/types.ts';
 import type { NumberPool } from '../numbers/pool.ts';
-import type { TargetRegistry } from '../planting/target.ts';
+import { PlantingOutcomeUnknown, settle, type TargetRegistry } from '../planting/target.ts';
+import type { CampaignPlanter } from '../planting/campaign.ts';
 import type { Canary, CanaryRepository, Planting } from './repository.ts';
+
+/** One by one, a request is all-or-nothing; beyond this, targets must plant in batches (see README). */
+const MAX_UNBATCHED = 1000;
 
 export const createCanariesInput = z.object({
   channelIds: z.array(z.string().min(1).max(100)).min(1).max(50),
   locale: z.enum(LOCALES).optional(),
-  count: z.number().int().min(1).max(1000).default(1),
+  count: z.number().int().min(1).max(10_000).default(1),
 });
 export type CreateCanariesInput = z.input<typeof createCanariesInput>;
 
@@ -31,6 +35,8 @@ export interface CanaryServiceDeps {
   defaultLocale: Locale;
   clock: () => Date;
   log: Logger;
+  /** Plants many canaries per target transaction when every channel's target can. */
+  batch?: CampaignPlanter;
 }
 
 /**
@@ -46,6 +52,10 @@ export class CanaryService {
     const data = createCanariesInput.parse(input);
     const channels = this.resolveChannels(data.channelIds);
     const locale = data.locale ?? this.d.defaultLocale;
+    if (data.count > 1 && this.d.batch?.handles(channels)) return this.d.batch.create(channels, locale, data.count);
+    if (data.count > MAX_UNBATCHED) {
+      throw new AppError('count-too-large', `count: over ${MAX_UNBATCHED} needs channels whose targets plant in batches (SQL targets)`, 400);
+    }
     const created: Canary[] = [];
     try {
       for (let i = 0; i < data.count; i++) created.push(await this.createOne(channels, locale));
@@ -99,7 +109,7 @@ export class CanaryService {
       return channels.map((channel, i) => {
         const p: Planting = {
           id: newId('pl'), canaryId, channelId: channel.id, target: channel.target, status: 'pending',
-          variant: variants[i]!, externalRef: null, plantedAt: null, withdrawnAt: null, createdAt: at,
+          variant: variants[i]!, externalRef: null, plantedAt: null, withdrawnAt: null, createdAt: at, details: {},
         };
         this.d.canaries.insertPlanting(p);
         return { planting: p, channel };
@@ -107,14 +117,16 @@ export class CanaryService {
     })();
 
     const written: Planting[] = [];
+    let attempting: Planting | undefined;
     try {
       for (const { planting, channel } of pending) {
         const target = this.d.targets.get(channel.target)!;
-        const { externalRef } = await target.plant({ ...identity, variant: planting.variant, channel });
-        written.push({ ...planting, externalRef });
+        const siblings = written.filter((w) => w.target === planting.target).map((w) => w.details);
+        attempting = planting;
+        written.push(settle(planting, await target.plant({ ...identity, variant: planting.variant, channel, siblings })));
       }
     } catch (err) {
-      await this.undo(canaryId, written);
+      await this.undo(canaryId, written, err instanceof PlantingOutcomeUnknown ? attempting?.id : undefined);
       const message = err instanceof Error ? err.message : String(err);
       throw err instanceof AppError ? err : new AppError('planting-failed', `planting failed: ${message}`, 502);
     }
@@ -122,7 +134,12 @@ export class CanaryService {
     this.d.db.transaction(() => {
       for (const p of written) {
         const at = now();
-        this.d.canaries.markPlanted(p.id, p.externalRef!, at);
+        // An import file or a call script: planted when staff confirm it (`tracer plantings confirm`).
+        if (p.status === 'awaiting-confirmation') {
+          this.d.canaries.markAwaiting(p.id, p.details);
+          continue;
+        }
+        this.d.canaries.markPlanted(p.id, p.externalRef!, at, p.details);
         this.d.evidence.append(at, 'planting', p.id, {
           canaryId, channelId: p.channelId, target: p.target, externalRef: p.externalRef, variant: p.variant.index,
         });
@@ -143,12 +160,16 @@ export class CanaryService {
     throw new AppError('identity-collision', 'could not generate an identity that no real record already holds (20 attempts)', 409);
   }
 
-  /** Withdraws whatever reached a target, then removes the canary's records and frees nothing else. */
-  private async undo(canaryId: string, written: Planting[]): Promise<void> {
-    for (const p of written) {
-      if (!p.externalRef) continue;
+  /**
+   * Withdraws whatever reached a target (last first: rows shared by this canary's plantings go with
+   * the first), then removes the canary's records and frees nothing else. keepPending: the planting
+   * whose outcome is unknown stays pending, with its canary, for `tracer plantings reconcile`.
+   */
+  private async undo(canaryId: string, written: Planting[], keepPending?: string): Promise<void> {
+    for (const [i, p] of [...written.entries()].reverse()) {
+      const siblings = written.slice(0, i).filter((w) => w.target === p.target).map((w) => w.details);
       try {
-        await this.d.targets.get(p.target)!.withdraw(p.externalRef);
+        await this.d.targets.get(p.target)!.withdraw(p.externalRef, p.details, { siblings });
       } catch (err) {
         // Leave the planting pending: `tracer plantings reconcile` can still find and remove it.
         this.d.log.error({ plantingId: p.id, err: (err as Error).message }, 'could not withdraw a half-made canary');
@@ -157,10 +178,16 @@ export class CanaryService {
     }
     this.d.db.transaction(() => {
       const c = this.d.canaries.find(canaryId);
-      if (written.length > 0) {
+      if (written.length > 0 || keepPending) {
         this.d.evidence.append(this.d.clock().toISOString(), 'canary-rolled-back', canaryId, {
           withdrawn: written.map((p) => ({ plantingId: p.id, target: p.target, externalRef: p.externalRef })),
+          ...(keepPending ? { leftPending: keepPending } : {}),
         });
+      }
+      if (keepPending) {
+        for (const p of written) this.d.canaries.markWithdrawn(p.id, this.d.clock().toISOString());
+        this.d.db.prepare(`DELETE FROM plantings WHERE canary_id = ? AND status = 'pending' AND id <> ?`).run(canaryId, keepPending);
+        return;
       }
       this.d.db.prepare(`DELETE FROM plantings WHERE canary_id = ?`).run(canaryId);
       this.d.db.prepare(`DELETE FROM canaries WHERE id = ?`).run(canaryId);

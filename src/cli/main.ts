@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerChannelCommands } from './commands/channels.ts';
 import { registerCanaryCommands } from './commands/canaries.ts';
+import { registerPlantingCommands } from './commands/plantings.ts';
 import { registerHitCommands } from './commands/hits.ts';
 import { registerTokenCommands } from './commands/tokens.ts';
 import { registerServerCommands } from './commands/server.ts';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerServerCommands(program);
   registerChannelCommands(program);
   registerCanaryCommands(program);
+  registerPlantingCommands(program);
   registerHitCommands(program);
   registerTokenCommands(program);
   registerSimulateCommands(program);

@@ -1,4 +1,8 @@
+import type { Channel } from '../channels/channels.ts';
 import { createIdentityGenerator } from '../identities/index.ts';
+import type { SqlDriver } from '../planting/sql/driver.ts';
+import { SqlTarget } from '../planting/sql/target.ts';
+import { utilityMapping, type UtilityMappingOptions } from './mapping.ts';
 import type { Locale } from '../identities/types.ts';
 import { SAMPLE_QUEUES } from './schema.ts';
 import { insertCustomerWithTicket, type UtilityDb } from './sample-target.ts';
@@ -26,4 +30,31 @@ export function fillSampleUtility(db: UtilityDb, count: number, locale: Locale, 
     }
   })();
   return count;
+}
+
+/**
+ * Fills the utility schema on any SQL database (PostgreSQL, MySQL, SQLite) with ordinary customers
+ * and tickets, through the same connector and mapping canaries use. Tests and the bench start
+ * their fresh databases with it, so canaries land among look-alikes and queues real tickets use.
+ */
+export async function fillUtilityDatabase(
+  driver: SqlDriver,
+  count: number,
+  locale: Locale,
+  o: UtilityMappingOptions & { seed?: number } = {},
+): Promise<void> {
+  const seeder = new SqlTarget('utility-seed', driver, { ...utilityMapping(o), routingChecks: [] });
+  const generator = createIdentityGenerator({ locale, seed: o.seed });
+  for (const [q, queue] of SAMPLE_QUEUES.entries()) {
+    const channel: Channel = {
+      id: 'seed', name: 'ordinary intake', kind: 'other', description: '', dimensions: {}, target: seeder.name,
+      routing: { queue }, createdAt: new Date(0).toISOString(),
+    };
+    const n = Math.floor(count / SAMPLE_QUEUES.length) + (q < count % SAMPLE_QUEUES.length ? 1 : 0);
+    const requests = Array.from({ length: n }, () => {
+      const identity = generator.next();
+      return { ...identity, variant: generator.variants(identity, 1)[0]!, channel };
+    });
+    for (let at = 0; at < requests.length; at += 500) await seeder.plantBatch(requests.slice(at, at + 500));
+  }
 }

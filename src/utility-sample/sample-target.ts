@@ -2,8 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Persona, Ticket } from '../identities/types.ts';
-import type { PlantingRequest, PlantingTarget } from '../planting/target.ts';
-import { AppError } from '../errors.ts';
+import type { Channel } from '../channels/channels.ts';
+import { SAMPLE_TARGET } from '../planting/settings.ts';
+import { SqlTarget } from '../planting/sql/target.ts';
+import { SqliteDriver } from '../planting/sql/sqlite.ts';
+import { utilityMapping } from './mapping.ts';
 import { UTILITY_SCHEMA } from './schema.ts';
 
 export type UtilityDb = Database.Database;
@@ -28,18 +31,13 @@ const DEFAULT_QUEUE_BY_KIND: Record<string, string> = {
 };
 
 /**
- * The queue a real ticket on this channel's path carries: the channel's routing.queue, else the
- * usual queue for its kind. Only queues real tickets already use are accepted, so a canary never
- * stands out by its routing.
+ * The queue a real ticket on this channel's path carries when the channel names none: the usual
+ * queue for its kind. The SQL connector then accepts only queues real tickets already use, so a
+ * canary never stands out by its routing.
  */
-export function queueFor(db: UtilityDb, channel: PlantingRequest['channel']): string {
+export function sampleRouting(channel: Channel): Record<string, string> {
   const night = /night/i.test(channel.dimensions.shift ?? '');
-  const queue = channel.routing.queue ?? (channel.kind === 'call-centre-vendor' && night ? 'CC-NIGHT' : DEFAULT_QUEUE_BY_KIND[channel.kind]!);
-  const known = db.prepare('SELECT 1 FROM service_tickets WHERE assigned_queue = ? LIMIT 1').get(queue);
-  if (!known) {
-    throw new AppError('unknown-routing', `target utility-sample: no real ticket uses queue "${queue}" (channel "${channel.name}")`, 400);
-  }
-  return queue;
+  return { queue: channel.kind === 'call-centre-vendor' && night ? 'CC-NIGHT' : DEFAULT_QUEUE_BY_KIND[channel.kind]! };
 }
 
 function premiseValues(p: Persona) {
@@ -96,61 +94,12 @@ export function insertCustomerWithTicket(
 }
 
 /**
- * The embedded default target: the sample utility database. Each planting is one transaction
- * across customer, premise, account, meter and ticket; the ticket id is the external reference.
+ * The embedded default target: the sample utility database, written through the same SQL
+ * connector as a real utility's (built-in mapping): one transaction across customer, premise,
+ * account, meter and ticket; the ticket id is the external reference.
  */
-export class SampleUtilityTarget implements PlantingTarget {
-  readonly name = 'utility-sample';
-
-  constructor(private readonly db: UtilityDb) {}
-
-  async plant(r: PlantingRequest): Promise<{ externalRef: string }> {
-    const ticketId = this.db.transaction(() =>
-      insertCustomerWithTicket(this.db, r.persona, r.ticket, {
-        contactName: r.variant.fullName,
-        description: r.variant.description,
-        reference: r.variant.reference,
-        queue: queueFor(this.db, r.channel),
-      }),
-    )();
-    return { externalRef: String(ticketId) };
-  }
-
-  async collides({ persona }: { persona: Persona }): Promise<boolean> {
-    const hit = this.db
-      .prepare(
-        `SELECT 1 FROM accounts WHERE account_number = @account
-         UNION ALL SELECT 1 FROM premises WHERE premise_id = @premise
-         UNION ALL SELECT 1 FROM meters WHERE meter_serial = @meter
-         UNION ALL SELECT 1 FROM customers WHERE national_id = @nationalId
-         LIMIT 1`,
-      )
-      .get({ account: persona.accountNumber, premise: persona.premiseId, meter: persona.meterSerial, nationalId: persona.nationalId ?? null });
-    return hit !== undefined;
-  }
-
-  async withdraw(externalRef: string): Promise<void> {
-    this.db.transaction(() => {
-      const account = this.db
-        .prepare('SELECT account_number FROM service_tickets WHERE ticket_id = ?')
-        .pluck()
-        .get(Number(externalRef)) as string | undefined;
-      if (!account) return;
-      this.db.prepare('DELETE FROM service_tickets WHERE ticket_id = ?').run(Number(externalRef));
-      const others = this.db.prepare('SELECT count(*) FROM service_tickets WHERE account_number = ?').pluck().get(account);
-      if (others !== 0) return;
-      const acc = this.db.prepare('SELECT customer_id, premise_id FROM accounts WHERE account_number = ?').get(account) as
-        | { customer_id: number; premise_id: string }
-        | undefined;
-      if (!acc) return;
-      this.db.prepare('DELETE FROM meters WHERE premise_id = ?').run(acc.premise_id);
-      this.db.prepare('DELETE FROM accounts WHERE account_number = ?').run(account);
-      this.db.prepare('DELETE FROM premises WHERE premise_id = ?').run(acc.premise_id);
-      this.db.prepare('DELETE FROM customers WHERE customer_id = ?').run(acc.customer_id);
-    })();
-  }
-
-  close(): void {
-    this.db.close();
+export class SampleUtilityTarget extends SqlTarget {
+  constructor(db: UtilityDb) {
+    super(SAMPLE_TARGET, new SqliteDriver(db, true), utilityMapping(), { routingFor: sampleRouting });
   }
 }

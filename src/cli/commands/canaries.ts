@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { presentCanary } from '../../api/present.ts';
 import { table } from '../format.ts';
 import { consoleActor, print, withApp } from '../context.ts';
+import { printDryRun, registerCanaryWithdraw } from './plantings.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -13,11 +14,13 @@ export function registerCanaryCommands(program: Command): void {
     .description('create canaries and plant each into every given channel')
     .requiredOption('--channel <id>', 'channel id or name (repeat for several)', collect, [])
     .option('--locale <locale>', 'ar-SA or en-US')
-    .option('--count <n>', 'how many', (v) => Number.parseInt(v, 10), 1)
+    .option('--count <n>', 'how many (over 1,000: SQL targets only, planted in batches of 500)', (v) => Number.parseInt(v, 10), 1)
+    .option('--dry-run', 'show the statements, requests and CSV rows it would make; write nothing')
     .option('--json', 'print JSON')
     .action(async (o) => {
       await withApp(async ({ services }) => {
         const channelIds = (o.channel as string[]).map((c) => services.channels.get(c).id);
+        if (o.dryRun) return printDryRun(services, { channelIds, locale: o.locale, count: o.count }, o.json);
         const created = await services.canaries.create({ channelIds, locale: o.locale, count: o.count });
         services.audit.record(consoleActor(), 'admin', 'create', created.map((c) => c.id).join(','));
         print(o.json, { canaries: created.map(presentCanary) }, () =>
@@ -51,4 +54,6 @@ export function registerCanaryCommands(program: Command): void {
         print(o.json, presentCanary(c), () => JSON.stringify(presentCanary(c), null, 2));
       });
     });
+
+  registerCanaryWithdraw(canaries);
 }

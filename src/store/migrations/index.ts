@@ -1,5 +1,6 @@
 import type { Migration } from '../migrate.ts';
 import { initial } from './20261128100000-initial.ts';
+import { plantingLifecycle } from './20261202100000-planting-lifecycle.ts';
 
 // One line per migration file; the runner sorts by id.
-export const migrations: Migration[] = [initial];
+export const migrations: Migration[] = [initial, plantingLifecycle];

@@ -1,0 +1,74 @@
+import type { Db } from '../store/db.ts';
+import { toPlanting, type Planting, type PlantingRow, type PlantingStatus } from '../canaries/repository.ts';
+import type { PlantingDetails } from './target.ts';
+
+/** A planting that still holds (or may hold) something in its target. */
+export const LIVE_STATUSES: PlantingStatus[] = ['pending', 'awaiting-confirmation', 'planted', 'needs-review'];
+
+export interface PlantingListItem extends Planting {
+  channelName: string;
+  phoneNumber: string;
+  verifyState: string | null;
+  verifiedAt: string | null;
+}
+
+type ListRow = PlantingRow & { channel_name: string; phone_number: string; verify_state: string | null; verified_at: string | null };
+
+/** The planting lifecycle after creation: confirmation, withdrawal, verification, reconciliation. */
+export class PlantingRepository {
+  constructor(private readonly db: Db) {}
+
+  find(id: string): PlantingListItem | undefined {
+    const row = this.db.prepare(`${LIST_SELECT} WHERE p.id = ?`).get(id) as ListRow | undefined;
+    return row && toItem(row);
+  }
+
+  list(filter: { status?: PlantingStatus; canaryId?: string } = {}): PlantingListItem[] {
+    const rows = this.db
+      .prepare(`${LIST_SELECT} WHERE (@status IS NULL OR p.status = @status) AND (@canary IS NULL OR p.canary_id = @canary)
+        ORDER BY p.created_at, p.id`)
+      .all({ status: filter.status ?? null, canary: filter.canaryId ?? null }) as ListRow[];
+    return rows.map(toItem);
+  }
+
+  pendingCreatedBefore(iso: string): PlantingListItem[] {
+    return (this.db.prepare(`${LIST_SELECT} WHERE p.status = 'pending' AND p.created_at <= ? ORDER BY p.created_at, p.id`).all(iso) as ListRow[]).map(toItem);
+  }
+
+  /** Details of the canary's other plantings in the same target that still hold rows there. */
+  liveSiblingDetails(p: Pick<Planting, 'id' | 'canaryId' | 'target'>): PlantingDetails[] {
+    const marks = LIVE_STATUSES.map(() => '?').join(', ');
+    return (this.db
+      .prepare(`SELECT details FROM plantings WHERE canary_id = ? AND target = ? AND id <> ? AND status IN (${marks})`)
+      .pluck()
+      .all(p.canaryId, p.target, p.id, ...LIVE_STATUSES) as string[]).map((d) => JSON.parse(d));
+  }
+
+  confirm(id: string, externalRef: string, plantedAt: string): boolean {
+    return this.db
+      .prepare(`UPDATE plantings SET status = 'planted', external_ref = ?, planted_at = ? WHERE id = ? AND status = 'awaiting-confirmation'`)
+      .run(externalRef, plantedAt, id).changes === 1;
+  }
+
+  settle(id: string, status: PlantingStatus, fields: { externalRef?: string; plantedAt?: string; details?: PlantingDetails } = {}): void {
+    this.db
+      .prepare(`UPDATE plantings SET status = @status, external_ref = coalesce(@ref, external_ref), planted_at = coalesce(@at, planted_at),
+          details = coalesce(@details, details) WHERE id = @id`)
+      .run({ id, status, ref: fields.externalRef ?? null, at: fields.plantedAt ?? null, details: fields.details ? JSON.stringify(fields.details) : null });
+  }
+
+  recordVerify(id: string, state: string, at: string): void {
+    this.db.prepare('UPDATE plantings SET verify_state = ?, verified_at = ? WHERE id = ?').run(state, at, id);
+  }
+}
+
+const LIST_SELECT = `SELECT p.*, ch.name AS channel_name, n.phone_number FROM plantings p
+  JOIN channels ch ON ch.id = p.channel_id JOIN canaries c ON c.id = p.canary_id JOIN canary_numbers n ON n.id = c.number_id`;
+
+const toItem = (r: ListRow): PlantingListItem => ({
+  ...toPlanting(r),
+  channelName: r.channel_name,
+  phoneNumber: r.phone_number,
+  verifyState: r.verify_state,
+  verifiedAt: r.verified_at,
+});

@@ -1,0 +1,72 @@
+// Statement text for the three dialects. Identifiers come only from a mapping already checked
+// against the live schema, and are quoted by the dialect's rules; every value is a placeholder.
+import type { Scalar } from '../expressions.ts';
+
+export type Dialect = 'postgres' | 'mysql' | 'sqlite';
+
+export interface Statement {
+  sql: string;
+  /** Scalars, and on PostgreSQL one array for `= ANY($1)`. */
+  params: unknown[];
+}
+
+export function quoteIdent(d: Dialect, ident: string): string {
+  return d === 'mysql' ? `\`${ident.replaceAll('`', '``')}\`` : `"${ident.replaceAll('"', '""')}"`;
+}
+
+/** Placeholder generator: $1, $2... on PostgreSQL, ? elsewhere. */
+function placeholders(d: Dialect) {
+  let n = 0;
+  return () => (d === 'postgres' ? `$${++n}` : '?');
+}
+
+export function insertStatement(d: Dialect, table: string, columns: string[], rows: Scalar[][], returning: string[] = []): Statement {
+  const q = (s: string) => quoteIdent(d, s);
+  const next = placeholders(d);
+  const values = rows.map((r) => `(${r.map(() => next()).join(', ')})`).join(', ');
+  const ret = returning.length && d === 'postgres' ? ` RETURNING ${returning.map(q).join(', ')}` : '';
+  return {
+    sql: `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${values}${ret}`,
+    params: rows.flat().map(bindable(d)),
+  };
+}
+
+export function selectByKeyStatement(d: Dialect, table: string, columns: string[], key: string, value: Scalar): Statement {
+  const q = (s: string) => quoteIdent(d, s);
+  return { sql: `SELECT ${columns.map(q).join(', ')} FROM ${q(table)} WHERE ${q(key)} = ${placeholders(d)()}`, params: [bindable(d)(value)] };
+}
+
+/** Rows whose columns equal all the given values (reconcile's look-up). */
+export function selectWhereStatement(d: Dialect, table: string, columns: string[], where: Record<string, Scalar>, limit = 2): Statement {
+  const q = (s: string) => quoteIdent(d, s);
+  const next = placeholders(d);
+  const cond = Object.keys(where).map((c) => `${q(c)} = ${next()}`).join(' AND ');
+  return { sql: `SELECT ${columns.map(q).join(', ')} FROM ${q(table)} WHERE ${cond} LIMIT ${limit}`, params: Object.values(where).map(bindable(d)) };
+}
+
+/** Which of these values a column already holds (collision checks for a whole batch). */
+export function existingValuesStatement(d: Dialect, table: string, column: string, values: Scalar[]): Statement {
+  const q = (s: string) => quoteIdent(d, s);
+  if (d === 'postgres') {
+    return { sql: `SELECT DISTINCT ${q(column)} AS v FROM ${q(table)} WHERE ${q(column)} = ANY($1)`, params: [values] };
+  }
+  const next = placeholders(d);
+  return { sql: `SELECT DISTINCT ${q(column)} AS v FROM ${q(table)} WHERE ${q(column)} IN (${values.map(() => next()).join(', ')})`, params: values.map(bindable(d)) };
+}
+
+export function deleteByKeyStatement(d: Dialect, table: string, key: string, value: Scalar): Statement {
+  return { sql: `DELETE FROM ${quoteIdent(d, table)} WHERE ${quoteIdent(d, key)} = ${placeholders(d)()}`, params: [bindable(d)(value)] };
+}
+
+export function updateByKeyStatement(d: Dialect, table: string, set: Record<string, Scalar>, key: string, value: Scalar): Statement {
+  const q = (s: string) => quoteIdent(d, s);
+  const next = placeholders(d);
+  const assignments = Object.keys(set).map((c) => `${q(c)} = ${next()}`).join(', ');
+  return {
+    sql: `UPDATE ${q(table)} SET ${assignments} WHERE ${q(key)} = ${next()}`,
+    params: [...Object.values(set), value].map(bindable(d)),
+  };
+}
+
+/** SQLite has no boolean type and better-sqlite3 refuses JS booleans. */
+const bindable = (d: Dialect) => (v: Scalar): Scalar => (d === 'sqlite' && typeof v === 'boolean' ? (v ? 1 : 0) : v);

@@ -1,0 +1,229 @@
+// The SQL connector: one implementation over PostgreSQL, MySQL/MariaDB and SQLite. A planting is
+// one transaction across the mapped tables; the ticket table's key is the externalRef; every row
+// written is recorded (table, key, values) so withdraw and verify touch those rows and no other.
+import type { Channel } from '../../channels/channels.ts';
+import type { Persona, Ticket } from '../../identities/types.ts';
+import { AppError } from '../../errors.ts';
+import { requestContext, type ExpressionContext, type Scalar } from '../expressions.ts';
+import type { SqlMapping, SqlTableMapping } from '../settings.ts';
+import type { PlannedStep, PlannedWrites, PlantResult, PlantingDetails, PlantingRequest, PlantingTarget, VerifyResult, WithdrawContext } from '../target.ts';
+import { sameValue } from '../compare.ts';
+import { deleteByKeyStatement, existingValuesStatement, selectByKeyStatement, selectWhereStatement, updateByKeyStatement } from './dialect.ts';
+import { targetError, type SqlDriver } from './driver.ts';
+import { RecordingTx, RowWriter, rowId, rowsOf, type WrittenRow } from './rows.ts';
+
+export interface SqlTargetOptions {
+  /** Routing a channel's tickets carry when the channel names none (the sample's per-kind queues). */
+  routingFor?: (channel: Channel) => Record<string, string>;
+}
+
+export class SqlTarget implements PlantingTarget {
+  readonly kind: string;
+  private ready: Promise<void> | null = null;
+  private readonly writer: RowWriter;
+  private readonly ticket: SqlTableMapping;
+  /** Routing values already seen on real records: checked once per run. */
+  private readonly knownRouting = new Set<string>();
+
+  constructor(
+    readonly name: string,
+    private readonly driver: SqlDriver,
+    private readonly mapping: SqlMapping,
+    private readonly opts: SqlTargetOptions = {},
+  ) {
+    this.kind = driver.dialect;
+    this.writer = new RowWriter(name, driver.dialect, mapping);
+    const ticketName = mapping.ticketTable ?? mapping.tables.at(-1)!.table;
+    this.ticket = mapping.tables.find((t) => t.table === ticketName)!;
+  }
+
+  /** Connects and checks every table and column the mapping names against the live schema. */
+  check(): Promise<void> {
+    this.ready ??= this.validateSchema().catch((err) => {
+      this.ready = null;
+      throw err;
+    });
+    return this.ready;
+  }
+
+  async plant(r: PlantingRequest): Promise<PlantResult> {
+    return (await this.plantBatch([r]))[0]!;
+  }
+
+  async plantBatch(requests: PlantingRequest[]): Promise<PlantResult[]> {
+    await this.check();
+    const items = requests.map((r) => ({ ctx: this.contextFor(r), siblings: r.siblings }));
+    await this.checkRouting(items.map((i) => i.ctx));
+    let written: WrittenRow[][];
+    try {
+      written = await this.driver.transaction((tx) => this.writer.write(tx, items));
+    } catch (err) {
+      throw targetError(this.name, err);
+    }
+    return written.map((rows) => ({ externalRef: String(rows.find((w) => w.table === this.ticket.table)!.key), details: { rows } }));
+  }
+
+  async plan(r: PlantingRequest): Promise<PlannedWrites> {
+    await this.check();
+    const ctx = this.contextFor(r);
+    await this.checkRouting([ctx]);
+    const tx = new RecordingTx();
+    const [rows] = await this.writer.write(tx, [{ ctx, siblings: r.siblings }]);
+    const steps: PlannedStep[] = [
+      { action: 'sql', sql: 'BEGIN', params: [] },
+      ...tx.statements.map((s) => ({ action: 'sql', sql: s.sql, params: s.params })),
+      { action: 'sql', sql: 'COMMIT', params: [] },
+    ];
+    return { steps, details: { rows } };
+  }
+
+  async collides(identity: { persona: Persona; ticket?: Ticket }): Promise<boolean> {
+    return (await this.collidesMany([identity])).size > 0;
+  }
+
+  /** Identities whose unique values (account, premise, meter, national ID...) a real row already holds. */
+  async collidesMany(identities: Array<{ persona: Persona; ticket?: Ticket }>): Promise<Set<number>> {
+    await this.check();
+    const clashes = new Set<number>();
+    for (const t of this.mapping.tables) {
+      for (const col of t.unique) {
+        const ex = this.writer.compiled.get(t.table)!.get(col);
+        if (!ex || ![...ex.roots].every((r) => r === 'persona' || r === 'ticket')) continue;
+        const values = identities.map((id) => ex.evaluate({ persona: id.persona, ticket: id.ticket }));
+        const held = await this.existing(t.table, col, values.filter((v): v is Exclude<Scalar, null> => v !== null));
+        values.forEach((v, i) => v !== null && held.has(String(v).toLowerCase()) && clashes.add(i));
+      }
+    }
+    return clashes;
+  }
+
+  async withdraw(externalRef: string | null, details?: PlantingDetails, context?: WithdrawContext): Promise<void> {
+    // Plantings recorded before details existed hold only the ticket's key.
+    const rows = rowsOf(details) ?? (externalRef === null ? [] : [{ table: this.ticket.table, key: externalRef, values: {}, inserted: true }]);
+    const inUse = new Set((context?.siblings ?? []).flatMap((d) => rowsOf(d) ?? []).map(rowId));
+    const d = this.driver.dialect;
+    const w = this.mapping.withdraw;
+    await this.check();
+    try {
+      await this.driver.transaction(async (tx) => {
+        for (const row of [...rows].reverse()) {
+          if (inUse.has(rowId(row))) continue;
+          const t = this.table(row.table);
+          if (w.mode === 'delete') await tx.run(deleteByKeyStatement(d, t.table, t.key, row.key));
+          else if (w.set[t.table]) await tx.run(updateByKeyStatement(d, t.table, w.set[t.table]!, t.key, row.key));
+        }
+      });
+    } catch (err) {
+      throw targetError(this.name, err);
+    }
+  }
+
+  async verify(_externalRef: string | null, details: PlantingDetails): Promise<VerifyResult> {
+    const rows = rowsOf(details);
+    if (!rows?.length) return { state: 'unverifiable', reason: 'the planting recorded no rows' };
+    await this.check();
+    const differences: Array<{ field: string; written: unknown; found: unknown }> = [];
+    const missing: string[] = [];
+    for (const row of rows) {
+      const t = this.table(row.table);
+      const cols = Object.keys(row.values).filter((c) => !t.volatile.includes(c));
+      const found = await this.read(selectByKeyStatement(this.driver.dialect, t.table, [t.key, ...cols], t.key, row.key));
+      if (found.length === 0) {
+        missing.push(`${t.table} ${t.key}=${String(row.key)}`);
+        continue;
+      }
+      for (const c of cols) {
+        if (!sameValue(row.values[c], found[0]![c])) differences.push({ field: `${t.table}.${c}`, written: row.values[c], found: found[0]![c] });
+      }
+    }
+    if (missing.length) return { state: 'missing', what: missing.join(', ') };
+    return differences.length ? { state: 'altered', differences } : { state: 'intact' };
+  }
+
+  /** After a crash: looks each table's row up by its look-up columns; the ticket row decides. */
+  async find(r: PlantingRequest): Promise<PlantResult | null> {
+    await this.check();
+    const ctx = this.contextFor(r);
+    const rows: WrittenRow[] = [];
+    for (const t of this.mapping.tables) {
+      const lookup = t.lookup ?? (t.generated ? [] : [t.key]);
+      if (lookup.length === 0) {
+        throw new AppError('lookup-unsupported', `target "${this.name}": table ${t.table} declares no look-up columns`, 409);
+      }
+      const values = this.writer.render(t, ctx);
+      const where = Object.fromEntries(lookup.map((c) => [c, values[c] ?? null]));
+      const found = await this.read(selectWhereStatement(this.driver.dialect, t.table, [t.key], where));
+      if (found.length === 0) return null;
+      if (found.length > 1) throw new AppError('lookup-ambiguous', `target "${this.name}": ${found.length} rows of ${t.table} match`, 409);
+      const key = found[0]![t.key] as Scalar;
+      rows.push({ table: t.table, key, values, inserted: true });
+      ctx.ref = { ...ctx.ref, [t.table]: { ...values, [t.key]: key } };
+    }
+    return { externalRef: String(rows.find((w) => w.table === this.ticket.table)!.key), details: { rows } };
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+
+  private contextFor(r: PlantingRequest): ExpressionContext {
+    return requestContext(r, { ...this.opts.routingFor?.(r.channel), ...r.channel.routing });
+  }
+
+  private table(name: string): SqlTableMapping {
+    const t = this.mapping.tables.find((x) => x.table === name);
+    if (!t) throw new AppError('target-schema-mismatch', `target "${this.name}": the planting names table ${name}, which the mapping no longer has`, 409);
+    return t;
+  }
+
+  private async read(st: Parameters<SqlDriver['query']>[0]) {
+    try {
+      return await this.driver.query(st);
+    } catch (err) {
+      throw targetError(this.name, err);
+    }
+  }
+
+  private async existing(table: string, column: string, values: Scalar[]): Promise<Set<string>> {
+    const held = new Set<string>();
+    for (let at = 0; at < values.length; at += 1000) {
+      const rows = await this.read(existingValuesStatement(this.driver.dialect, table, column, values.slice(at, at + 1000)));
+      for (const r of rows) held.add(String(r.v).toLowerCase());
+    }
+    return held;
+  }
+
+  /** A routing value no real record carries would make the canary stand out: refuse it. */
+  private async checkRouting(ctxs: ExpressionContext[]): Promise<void> {
+    for (const rc of this.mapping.routingChecks) {
+      for (const value of new Set(ctxs.map((c) => c.routing?.[rc.routing]))) {
+        if (value === undefined || this.knownRouting.has(`${rc.routing}=${value}`)) continue;
+        const found = await this.read(selectWhereStatement(this.driver.dialect, rc.table, [rc.column], { [rc.column]: value }, 1));
+        if (found.length === 0) {
+          throw new AppError('unknown-routing', `target ${this.name}: no real record has ${rc.table}.${rc.column} = "${value}" (routing.${rc.routing})`, 400);
+        }
+        this.knownRouting.add(`${rc.routing}=${value}`);
+      }
+    }
+  }
+
+  private async validateSchema(): Promise<void> {
+    let schema: Map<string, Set<string>>;
+    try {
+      schema = await this.driver.columns();
+    } catch (err) {
+      throw targetError(this.name, err);
+    }
+    const need = (table: string, columns: string[]) => {
+      const have = schema.get(table);
+      if (!have) throw new AppError('target-schema-mismatch', `target "${this.name}": table "${table}" does not exist`, 502);
+      for (const c of columns) {
+        if (!have.has(c)) throw new AppError('target-schema-mismatch', `target "${this.name}": column "${table}.${c}" does not exist`, 502);
+      }
+    };
+    for (const t of this.mapping.tables) need(t.table, [t.key, ...Object.keys(t.columns)]);
+    for (const rc of this.mapping.routingChecks) need(rc.table, [rc.column]);
+    const w = this.mapping.withdraw;
+    if (w.mode === 'status') for (const [table, set] of Object.entries(w.set)) need(table, Object.keys(set));
+  }
+}
