@@ -6,6 +6,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import twilio from 'twilio';
 import { newSid, simulatedAccountSid } from '../src/telephony/simulator.ts';
+import { plantingBench } from './bench/planting.ts';
 
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -110,3 +111,5 @@ async function webhookBench() {
 }
 
 await webhookBench();
+// Second section: canaries planted into PostgreSQL, batched vs one at a time (scripts/bench/planting.ts).
+await plantingBench();
