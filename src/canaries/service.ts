@@ -137,6 +137,8 @@ export class CanaryService {
         // An import file or a call script: planted when staff confirm it (`tracer plantings confirm`).
         if (p.status === 'awaiting-confirmation') {
           this.d.canaries.markAwaiting(p.id, p.details);
+          // An import file sitting in a drop folder can leak before anyone imports it.
+          this.d.evidence.append(at, 'planting-prepared', p.id, { canaryId, channelId: p.channelId, target: p.target, variant: p.variant.index });
           continue;
         }
         this.d.canaries.markPlanted(p.id, p.externalRef!, at, p.details);

@@ -132,6 +132,7 @@ export class CampaignPlanter {
       for (const p of written.flat()) {
         if (p.status === 'awaiting-confirmation') {
           this.d.canaries.markAwaiting(p.id, p.details);
+          this.d.evidence.append(now(), 'planting-prepared', p.id, { canaryId: p.canaryId, channelId: p.channelId, target: p.target, variant: p.variant.index });
           continue;
         }
         p.plantedAt = now();

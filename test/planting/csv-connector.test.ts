@@ -63,8 +63,9 @@ describe('the CSV connector', () => {
     expect(rows[1]).toEqual([p.variant.reference, p.variant.fullName, canary.persona.phone.national, canary.persona.accountNumber,
       p.variant.description, '\'=HYPERLINK("http://x.example","open")', canary.ticket.createdAt.slice(0, 19).replace('T', ' ')]);
     expect(app.services.canaries.get(b!.id).plantings[0]!.status).toBe('awaiting-confirmation');
-    // Not planted until confirmed: no planting in the evidence log yet, nothing for attribution.
+    // Not planted until confirmed (nothing for attribution yet), but the file's existence is evidence.
     expect(app.services.evidence.list().filter((e) => e.kind === 'planting')).toHaveLength(0);
+    expect(app.services.evidence.list().filter((e) => e.kind === 'planting-prepared').map((e) => e.subject)).toEqual([p.id, app.services.canaries.get(b!.id).plantings[0]!.id]);
   });
 
   it('when staff confirm the import with the ticket number, then the planting is planted at that time and logged as evidence', async () => {
