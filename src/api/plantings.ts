@@ -1,12 +1,8 @@
 import express from 'express';
-import { z } from 'zod';
 import type { Services } from '../app.ts';
-import type { Planting } from '../canaries/repository.ts';
 import type { PlantingListItem } from '../planting/repository.ts';
+import { listFilter } from '../planting/service.ts';
 import { principalOf, requirePermission } from './auth.ts';
-
-const STATUSES = ['pending', 'awaiting-confirmation', 'planted', 'withdrawn', 'not-planted', 'needs-review'] as const satisfies ReadonlyArray<Planting['status']>;
-const listQuery = z.object({ status: z.enum(STATUSES).optional(), canaryId: z.string().max(100).optional() });
 
 /** A planting on the wire: never the rows and values the connector recorded (details). */
 export const presentPlanting = (p: PlantingListItem) => ({
@@ -22,7 +18,7 @@ export function plantingsRouter(s: Services): express.Router {
   r.get('/plantings', requirePermission('canaries:read'), (req, res) => {
     const who = principalOf(req);
     s.audit.record(who.tokenId, who.role, 'list-plantings', '*');
-    res.json({ plantings: s.plantings.list(listQuery.parse(req.query)).map(presentPlanting) });
+    res.json({ plantings: s.plantings.list(listFilter.parse(req.query)).map(presentPlanting) });
   });
   r.post('/plantings/verify', requirePermission('canaries:write'), async (_req, res) => {
     res.json({ results: await s.plantings.verifyAll() });

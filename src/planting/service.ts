@@ -12,6 +12,9 @@ import { IntakeCallTarget } from './intake/target.ts';
 import type { PlantingListItem, PlantingRepository } from './repository.ts';
 import { isAwaiting, type PlantingRequest, type PlantingTarget, type TargetRegistry, type VerifyResult } from './target.ts';
 
+export const PLANTING_STATUSES = ['pending', 'awaiting-confirmation', 'planted', 'withdrawn', 'not-planted', 'needs-review'] as const satisfies ReadonlyArray<Planting['status']>;
+export const listFilter = z.object({ status: z.enum(PLANTING_STATUSES).optional(), canaryId: z.string().max(100).optional() });
+
 export const confirmInput = z.object({
   ref: z.string().trim().min(1).max(100),
   /** When the import ran or the call was made; default now. */
@@ -44,8 +47,8 @@ export type ReconcileOutcome = { plantingId: string; target: string; outcome: Pl
 export class PlantingService {
   constructor(private readonly d: PlantingServiceDeps) {}
 
-  list(filter: { status?: Planting['status']; canaryId?: string } = {}): PlantingListItem[] {
-    return this.d.plantings.list(filter);
+  list(filter: z.input<typeof listFilter> = {}): PlantingListItem[] {
+    return this.d.plantings.list(listFilter.parse(filter));
   }
 
   get(id: string): PlantingListItem {

@@ -98,3 +98,15 @@ describe('value expressions', () => {
     expect(ev("routing.queue ?? 'CC-DAY'")).toBe('CC-DAY');
   });
 });
+
+describe('target errors', () => {
+  it('when a driver quotes a canary value back, then the error names the constraint but not the value', async () => {
+    const { targetError } = await import('../../src/planting/sql/driver.ts');
+    const mysql = targetError('cis', Object.assign(new Error("Duplicate entry '1204452245' for key 'national_id'"), { code: 'ER_DUP_ENTRY' }));
+    expect(mysql.message).toBe("target \"cis\": a constraint refused the write; nothing was written: Duplicate entry '…' for key 'national_id'");
+    const pg = targetError('cis', Object.assign(new Error('duplicate key value violates unique constraint "customers_national_id_key"'),
+      { code: '23505', table: 'customers', detail: 'Key (national_id)=(1204452245) already exists.' }));
+    expect(pg.message).not.toContain('1204452245');
+    expect(pg.message).toContain('customers_national_id_key');
+  });
+});

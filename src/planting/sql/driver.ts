@@ -34,12 +34,13 @@ const CONSTRAINT_MYSQL = new Set(['ER_DUP_ENTRY', 'ER_NO_REFERENCED_ROW_2', 'ER_
 /** A driver failure as one clear line: which target, what went wrong, what the server said. */
 export function targetError(target: string, err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const e = err as { code?: string; message?: string; detail?: string; table?: string; constraint?: string; errors?: unknown[] };
+  const e = err as { code?: string; message?: string; table?: string; errors?: unknown[] };
   // Connection failures to a host with several addresses arrive as an AggregateError.
   const first = (e.errors?.[0] ?? {}) as { code?: string; message?: string };
   const code = e.code ?? first.code ?? '';
-  const message = (e.message || first.message || String(err)).split('\n')[0];
-  const say = (what: string) => `target "${target}": ${what}: ${message}${e.detail ? ` (${e.detail})` : ''}`;
+  const message = withoutValues((e.message || first.message || String(err)).split('\n')[0]!);
+  // PostgreSQL's detail ("Key (national_id)=(...) already exists") carries canary values: left out.
+  const say = (what: string) => `target "${target}": ${what}: ${message}`;
   if (UNAVAILABLE.has(code) || /timeout|connect/i.test(code)) return new AppError('target-unavailable', say('cannot reach the database'), 502);
   if (AUTH.has(code)) return new AppError('target-auth-failed', say('the database refused the credentials'), 502);
   if (MISSING_DB.has(code)) return new AppError('target-unavailable', say('the database does not exist'), 502);
@@ -48,6 +49,11 @@ export function targetError(target: string, err: unknown): AppError {
     return new AppError('target-constraint', say(`a constraint refused the write${where}; nothing was written`), 502);
   }
   return new AppError('target-error', say('the database failed'), 502);
+}
+
+/** Error text reaches logs and terminals: the values a driver quotes back (a canary's) are masked. */
+function withoutValues(message: string): string {
+  return message.replace(/Duplicate entry '.*' for key/s, "Duplicate entry '…' for key").replace(/ value: '.*' for column/s, " value: '…' for column");
 }
 
 /** Serialises async work on one connection (better-sqlite3 has one, and transactions cannot nest). */
