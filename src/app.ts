@@ -10,7 +10,8 @@ import { Outbox } from './outbox/outbox.ts';
 import { HitRepository } from './hits/repository.ts';
 import { HitIngestor } from './hits/ingest.ts';
 import { NumberRepository } from './numbers/repository.ts';
-import { NumberPool } from './numbers/pool.ts';
+import { composeNumbers, type NumberProvider } from './numbers/index.ts';
+import type { CallerEnricher } from './numbers/enrichment.ts';
 import { TargetRegistry, type PlantingTarget } from './planting/target.ts';
 import { createTarget } from './planting/factory.ts';
 import { CampaignPlanter } from './planting/campaign.ts';
@@ -36,11 +37,13 @@ export interface AppDeps {
   logger?: Logger;
   /** Extra or replacement planting targets (tests use failing ones). */
   targets?: PlantingTarget[];
+  /** A number provider built elsewhere (tests aim Twilio's SDK at Prism or a fake); default from config. */
+  numberProvider?: NumberProvider;
 }
 
 export type Services = ReturnType<typeof buildServices>;
 
-function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, extraTargets: PlantingTarget[]) {
+function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, extraTargets: PlantingTarget[], numberProvider?: NumberProvider) {
   const evidence = new EvidenceLog(db);
   const outbox = new Outbox(db, clock, log);
   const numbers = new NumberRepository(db);
@@ -59,13 +62,16 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     if (!generators.has(locale)) generators.set(locale, createIdentityGenerator({ locale, now: clock }));
     return generators.get(locale)!;
   };
-  const provider = config.twilioAccountSid ? 'twilio' : 'simulated';
-  const pool = new NumberPool(numbers, provider, config.simNumberRanges);
+  const numberKit = composeNumbers({ config, clock, log, db, repo: numbers, evidence, provider: numberProvider });
+  const { pool } = numberKit;
+  const provider = numberKit.provider.name;
   const batch = new CampaignPlanter({ db, canaries: canaryRepo, pool, targets, evidence, generatorFor, clock, log });
   let drainSoon: () => void = () => {};
   const ingestor = new HitIngestor(db, hits, numbers, canaryRepo, evidence, outbox, () => drainSoon());
+  const { numberService, callerEnricher } = numberKit.withIngest(ingestor, hits);
   const services = {
     config, clock, log, db, evidence, outbox, numbers, hits, ingestor, targets, pool, provider,
+    numberProvider: numberKit.provider, numberService, numberLifecycle: numberService.lifecycle, callerEnricher,
     channels: new ChannelService(channelRepo, clock, () => targets.names()),
     canaries: new CanaryService({
       db, canaries: canaryRepo, channels: channelRepo, pool, targets, evidence, generatorFor,
@@ -95,18 +101,9 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
 }
 
 /** Follow-up jobs the outbox runs after a hit is stored. */
-function registerJobs(s: { outbox: Outbox; hits: HitRepository }) {
-  // Caller enrichment: the simulated provider has no look-up service, so the job keeps the
-  // caller name Twilio itself sent (CNAM) and marks the hit enriched; the Twilio provider adds
-  // a Lookup v2 query here.
-  s.outbox.register('enrich-caller', async (p: { hitId: string }) => {
-    const hit = s.hits.get(p.hitId);
-    if (!hit) throw new Error(`hit ${p.hitId} vanished`);
-    const cnam = typeof hit.raw.CallerName === 'string' ? hit.raw.CallerName : null;
-    return () => {
-      if (cnam) s.hits.setCallerName(hit.id, cnam);
-    };
-  });
+function registerJobs(s: { outbox: Outbox; callerEnricher: CallerEnricher }) {
+  // Caller look-up (cached per caller, within LOOKUP_DAILY_BUDGET): see src/numbers/enrichment.ts.
+  s.outbox.register('enrich-caller', s.callerEnricher.enrichCaller);
 }
 
 
@@ -121,7 +118,7 @@ export function createApp(deps: AppDeps): App {
   const clock = deps.clock ?? (() => new Date());
   const log = deps.logger ?? createLogger(deps.config.logLevel);
   const db = openTracerDb(deps.config.tracerDb);
-  const services = buildServices(deps.config, clock, log, db, deps.targets ?? []);
+  const services = buildServices(deps.config, clock, log, db, deps.targets ?? [], deps.numberProvider);
 
   const http = express();
   http.disable('x-powered-by');
@@ -144,6 +141,7 @@ export function createApp(deps: AppDeps): App {
     http,
     services,
     async close() {
+      await services.numberService.close();
       await services.targets.closeAll();
       db.close();
     },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError, describeIssues } from './errors.ts';
 import { loadTargetsFile, type ResolvedTarget } from './planting/settings.ts';
+import { numbersConfig, numbersEnv, type NumbersConfig } from './numbers/config.ts';
 
 // All configuration comes from the environment through this one schema, checked at start-up.
 const envSchema = z.object({
@@ -19,6 +20,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** JSON file naming the utility's systems canaries are planted into (see README, Targets). */
   TARGETS_FILE: z.string().min(1).optional(),
+  /** Burn-in, controls, quarantine, Twilio overrides, bundles, budgets: see src/numbers/config.ts. */
+  ...numbersEnv,
 });
 
 export interface NumberRange {
@@ -43,6 +46,7 @@ export interface Config {
   logLevel: string;
   /** Targets from TARGETS_FILE, secrets read from the variables it names; utility-sample always exists besides. */
   targets: ResolvedTarget[];
+  numbers: NumbersConfig;
 }
 
 export function parseNumberRanges(spec: string): NumberRange[] {
@@ -76,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     voiceRecord: e.VOICE_RECORD === 'true',
     logLevel: e.LOG_LEVEL,
     targets: e.TARGETS_FILE ? loadTargetsFile(e.TARGETS_FILE, env) : [],
+    numbers: numbersConfig(e),
   };
 }

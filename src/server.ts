@@ -31,9 +31,19 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       drain();
     }, DRAIN_DELAY_MS);
   });
-  const sweep = setInterval(drain, RETRY_SWEEP_MS);
+  // Numbers: what the lifecycle has due (burn-ins ended, quarantines over) on every sweep; the
+  // account reconciled once at start. Both off the request path, failures logged.
+  const sweepNumbers = () => {
+    if (!stopping) services.numberService.sweep().catch((err) => services.log.warn({ err }, 'number lifecycle step failed'));
+  };
+  const sweep = setInterval(() => {
+    drain();
+    sweepNumbers();
+  }, RETRY_SWEEP_MS);
   sweep.unref();
   drain();
+  services.numberService.reconcileInBackground();
+  sweepNumbers();
 
   const server = app.http.listen(deps.config.port, deps.config.host);
   await new Promise<void>((resolve, reject) => {

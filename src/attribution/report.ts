@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.ts';
+import { controlBackground, type ControlBackground } from '../numbers/background.ts';
 
 export type Verdict = 'leaking' | 'suspect' | 'clean' | 'no-data';
 
@@ -24,7 +25,8 @@ export interface ChannelVerdict {
 export interface Report {
   generatedAt: string;
   channels: ChannelVerdict[];
-  noise: { unmatchedHits: number; beforePlantingHits: number; controlHits: number; burnInHits: number; noiseCallers: string[] };
+  /** Control fields: the background call rate measured on control numbers (see src/numbers/background.ts). */
+  noise: { unmatchedHits: number; beforePlantingHits: number; controlHits: number; burnInHits: number; noiseCallers: string[] } & ControlBackground;
 }
 
 interface PlantingFact {
@@ -114,6 +116,7 @@ export function channelVerdicts(db: Db, now: Date): Report {
       controlHits: count('control'),
       burnInHits: count('burn-in'),
       noiseCallers: [...noiseCallers].sort(),
+      ...controlBackground(db, now),
     },
   };
 }

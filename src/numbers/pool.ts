@@ -1,29 +1,34 @@
-import { randomInt } from 'node:crypto';
-import type { NumberRange } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import type { PurchaseRequest } from './provider.ts';
 import type { CanaryNumber, NumberRepository } from './repository.ts';
+import type { SimulatedProvider } from './simulated-provider.ts';
+
+/** What a minted number is bought with: the same webhooks, label and SIDs as a provisioned one. */
+export type PurchaseTerms = (country: string) => Omit<PurchaseRequest, 'phoneNumber'>;
 
 /**
- * Hands each new canary a number no canary ever had. Ready numbers from the pool come first; with
- * the simulated provider a fresh number is drawn at random from the configured fictional range
- * (at random, so canaries created together do not carry consecutive numbers).
+ * Hands each new canary a number no canary ever had. Ready numbers (burnt in, not controls, still
+ * on the account) come first. With the simulated provider and none ready, a number is minted
+ * through the provider and goes straight to ready: a fictional number has no outside traffic to
+ * measure, so a burn-in would only make the demo wait 14 days. On Twilio, numbers come only from
+ * `tracer numbers provision` and their burn-in.
  */
 export class NumberPool {
   constructor(
     private readonly repo: NumberRepository,
-    private readonly provider: 'simulated' | 'twilio',
-    private readonly simRanges: NumberRange[],
+    private readonly simulated: SimulatedProvider | undefined,
+    private readonly terms: PurchaseTerms,
   ) {}
 
   /** Must run inside the caller's transaction. */
   assignFresh(country: string, at: string): CanaryNumber {
-    const ready = this.repo.takeReady(country);
-    const number = ready ?? (this.provider === 'simulated' ? this.mintSimulated(country, at) : undefined);
+    const number = this.repo.takeReady(country) ?? (this.simulated ? this.mintSimulated(country, at) : undefined);
     if (!number) {
       throw new AppError(
         'number-pool-exhausted',
-        `no ready canary number for country ${country}: provision more with "tracer numbers provision"`,
+        `no ready canary number for country ${country}: provision more with "tracer numbers provision --country ${country}" ` +
+          'and let them finish their burn-in',
         409,
       );
     }
@@ -32,45 +37,29 @@ export class NumberPool {
   }
 
   private mintSimulated(country: string, at: string): CanaryNumber {
-    const range = this.simRanges.find((r) => r.country === country);
-    if (!range) {
-      throw new AppError('number-pool-exhausted', `SIM_NUMBER_RANGES has no range for country ${country}`, 409);
+    let minted;
+    try {
+      minted = this.simulated!.mintNow(country, this.terms(country), (phone) => !this.repo.findByPhone(phone));
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new AppError('number-pool-exhausted', `no simulated number for country ${country}: ${reason} (see SIM_NUMBER_RANGES)`, 409);
     }
-    const phone = this.freePhoneIn(range);
-    const number: CanaryNumber = {
-      id: newId('num'),
-      phoneNumber: phone,
-      country,
+    const id = newId('num');
+    this.repo.insert({
+      id,
+      phoneNumber: minted.owned.phoneNumber,
+      country: country.toUpperCase(),
       provider: 'simulated',
-      providerSid: null,
+      providerSid: minted.owned.providerSid,
       status: 'ready',
-      isControl: false,
-      burnInEndsAt: null,
-      assignedAt: null,
-      retiredAt: null,
-      releasedAt: null,
-      monthlyPrice: null,
-      currency: null,
+      readyAt: at,
+      numberType: minted.type,
+      friendlyName: minted.owned.friendlyName,
+      monthlyPrice: minted.price?.price ?? null,
+      currency: minted.price?.currency ?? null,
+      backfilledUntil: at,
       createdAt: at,
-    };
-    this.repo.insert(number);
-    return number;
-  }
-
-  private freePhoneIn(range: NumberRange): string {
-    const from = Number(range.from.slice(1));
-    const size = Number(range.to.slice(1)) - from + 1;
-    // Random probes first (one indexed look-up each); when the range is nearly full, walk it.
-    for (let i = 0; i < 32; i++) {
-      const candidate = `+${from + randomInt(size)}`;
-      if (!this.repo.findByPhone(candidate)) return candidate;
-    }
-    const used = this.repo.phonesInRange(range.from, range.to);
-    const start = randomInt(size);
-    for (let k = 0; k < size; k++) {
-      const candidate = `+${from + ((start + k) % size)}`;
-      if (!used.has(candidate)) return candidate;
-    }
-    throw new AppError('number-pool-exhausted', `simulated range ${range.from}-${range.to} is used up`, 409);
+    });
+    return this.repo.find(id)!;
   }
 }

@@ -1,6 +1,10 @@
 import type { Db } from '../store/db.ts';
+import type { NumberType } from './provider.ts';
 
 export type NumberStatus = 'burn-in' | 'ready' | 'assigned' | 'retired' | 'released';
+
+/** Why a number left service: too noisy in burn-in, its canary retired, or staff released it. */
+export type RetiredReason = 'burn-in-traffic' | 'canary-retired' | 'released-by-staff';
 
 export interface CanaryNumber {
   id: string;
@@ -17,6 +21,14 @@ export interface CanaryNumber {
   monthlyPrice: number | null;
   currency: string | null;
   createdAt: string;
+  numberType: NumberType | null;
+  friendlyName: string | null;
+  readyAt: string | null;
+  retiredReason: RetiredReason | null;
+  releaseError: string | null;
+  releaseAttemptedAt: string | null;
+  missingSince: string | null;
+  backfilledUntil: string | null;
 }
 
 export interface NumberRow {
@@ -34,6 +46,14 @@ export interface NumberRow {
   monthly_price: number | null;
   currency: string | null;
   created_at: string;
+  number_type: NumberType | null;
+  friendly_name: string | null;
+  ready_at: string | null;
+  retired_reason: RetiredReason | null;
+  release_error: string | null;
+  release_attempted_at: string | null;
+  missing_since: string | null;
+  backfilled_until: string | null;
 }
 
 export const toNumber = (r: NumberRow): CanaryNumber => ({
@@ -51,7 +71,21 @@ export const toNumber = (r: NumberRow): CanaryNumber => ({
   monthlyPrice: r.monthly_price,
   currency: r.currency,
   createdAt: r.created_at,
+  numberType: r.number_type,
+  friendlyName: r.friendly_name,
+  readyAt: r.ready_at,
+  retiredReason: r.retired_reason,
+  releaseError: r.release_error,
+  releaseAttemptedAt: r.release_attempted_at,
+  missingSince: r.missing_since,
+  backfilledUntil: r.backfilled_until,
 });
+
+export type NewCanaryNumber = Pick<CanaryNumber, 'id' | 'phoneNumber' | 'country' | 'provider' | 'providerSid' | 'status' | 'createdAt'> &
+  Partial<Pick<CanaryNumber, 'burnInEndsAt' | 'readyAt' | 'monthlyPrice' | 'currency' | 'numberType' | 'friendlyName' | 'backfilledUntil'>>;
+
+/** Numbers still held on the provider: everything not released. */
+const HELD = `status <> 'released'`;
 
 export class NumberRepository {
   private readonly byPhoneStmt;
@@ -60,15 +94,18 @@ export class NumberRepository {
     this.byPhoneStmt = db.prepare('SELECT * FROM canary_numbers WHERE phone_number = ?');
   }
 
-  insert(n: CanaryNumber): void {
+  insert(n: NewCanaryNumber): void {
     this.db
       .prepare(
-        `INSERT INTO canary_numbers (id, phone_number, country, provider, provider_sid, status, is_control,
-           burn_in_ends_at, assigned_at, retired_at, released_at, monthly_price, currency, created_at)
-         VALUES (@id, @phoneNumber, @country, @provider, @providerSid, @status, @isControl,
-           @burnInEndsAt, @assignedAt, @retiredAt, @releasedAt, @monthlyPrice, @currency, @createdAt)`,
+        `INSERT INTO canary_numbers (id, phone_number, country, provider, provider_sid, status, is_control, burn_in_ends_at,
+           ready_at, monthly_price, currency, number_type, friendly_name, backfilled_until, created_at)
+         VALUES (@id, @phoneNumber, @country, @provider, @providerSid, @status, 0, @burnInEndsAt,
+           @readyAt, @monthlyPrice, @currency, @numberType, @friendlyName, @backfilledUntil, @createdAt)`,
       )
-      .run({ ...n, isControl: n.isControl ? 1 : 0 });
+      .run({
+        burnInEndsAt: null, readyAt: null, monthlyPrice: null, currency: null, numberType: null, friendlyName: null,
+        backfilledUntil: null, ...n,
+      });
   }
 
   findByPhone(phone: string): CanaryNumber | undefined {
@@ -85,12 +122,48 @@ export class NumberRepository {
     return (this.db.prepare('SELECT * FROM canary_numbers ORDER BY created_at, id').all() as NumberRow[]).map(toNumber);
   }
 
-  /** A ready number of the country that is not a control and has never been assigned. */
+  /** Every number with the count of hits that reached it (by the hits' to-number index). */
+  listWithHits(): Array<CanaryNumber & { hits: number }> {
+    const rows = this.db
+      .prepare(
+        `SELECT n.*, (SELECT count(*) FROM hits h WHERE h.to_number = n.phone_number) AS hit_count
+         FROM canary_numbers n ORDER BY n.created_at, n.id`,
+      )
+      .all() as Array<NumberRow & { hit_count: number }>;
+    return rows.map((r) => ({ ...toNumber(r), hits: r.hit_count }));
+  }
+
+  /** Numbers still held on the provider (not released), oldest first. */
+  held(): CanaryNumber[] {
+    return (this.db.prepare(`SELECT * FROM canary_numbers WHERE ${HELD} ORDER BY created_at, id`).all() as NumberRow[]).map(toNumber);
+  }
+
+  hitCount(phone: string, before?: string): number {
+    return this.db
+      .prepare('SELECT count(*) FROM hits WHERE to_number = ? AND (? IS NULL OR received_at < ?)')
+      .pluck()
+      .get(phone, before ?? null, before ?? null) as number;
+  }
+
+  /** Monthly cost of every held number, per currency. */
+  monthlyTotals(): Array<{ currency: string; amount: number; unpriced: number }> {
+    return (
+      this.db
+        .prepare(
+          `SELECT coalesce(currency, '') AS currency, coalesce(sum(monthly_price), 0) AS amount,
+                  sum(monthly_price IS NULL) AS unpriced
+           FROM canary_numbers WHERE ${HELD} GROUP BY coalesce(currency, '') ORDER BY 1`,
+        )
+        .all() as Array<{ currency: string; amount: number; unpriced: number }>
+    ).map((r) => ({ ...r, amount: Math.round(r.amount * 100) / 100 }));
+  }
+
+  /** A ready number of the country: not a control, never assigned, and still on the account. */
   takeReady(country: string): CanaryNumber | undefined {
     const row = this.db
       .prepare(
         `SELECT * FROM canary_numbers
-         WHERE country = ? AND status = 'ready' AND is_control = 0 AND assigned_at IS NULL
+         WHERE country = ? AND status = 'ready' AND is_control = 0 AND assigned_at IS NULL AND missing_since IS NULL
          ORDER BY random() LIMIT 1`,
       )
       .get(country) as NumberRow | undefined;
@@ -108,12 +181,88 @@ export class NumberRepository {
     this.db.prepare('DELETE FROM canary_numbers WHERE id = ? AND id NOT IN (SELECT number_id FROM canaries)').run(id);
   }
 
-  phonesInRange(from: string, to: string): Set<string> {
-    return new Set(
+  burnInDue(now: string): CanaryNumber[] {
+    return (
       this.db
-        .prepare('SELECT phone_number FROM canary_numbers WHERE phone_number BETWEEN ? AND ?')
-        .pluck()
-        .all(from, to) as string[],
+        .prepare(`SELECT * FROM canary_numbers WHERE status = 'burn-in' AND burn_in_ends_at <= ? ORDER BY created_at, id`)
+        .all(now) as NumberRow[]
+    ).map(toNumber);
+  }
+
+  /** Numbers of the country that came out of a burn-in ready, and how many of them are controls. */
+  burnedInCounts(country: string): { ready: number; controls: number } {
+    return this.db
+      .prepare(
+        `SELECT count(*) AS ready, coalesce(sum(is_control), 0) AS controls FROM canary_numbers
+         WHERE country = ? AND burn_in_ends_at IS NOT NULL AND ready_at IS NOT NULL`,
+      )
+      .get(country) as { ready: number; controls: number };
+  }
+
+  markReady(id: string, at: string, isControl: boolean): void {
+    this.db
+      .prepare(`UPDATE canary_numbers SET status = 'ready', ready_at = ?, is_control = ? WHERE id = ? AND status = 'burn-in'`)
+      .run(at, isControl ? 1 : 0, id);
+  }
+
+  /** Retires a number still in service; returns false when it already was out of service. */
+  retire(id: string, at: string, reason: RetiredReason): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE canary_numbers SET status = 'retired', retired_at = ?, retired_reason = ?
+           WHERE id = ? AND status IN ('burn-in', 'ready', 'assigned')`,
+        )
+        .run(at, reason, id).changes === 1
     );
+  }
+
+  /** Retired numbers whose quarantine is over (or that never were given to a canary). */
+  dueForRelease(quarantineEndedFor: string, retryFailedBefore: string): CanaryNumber[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM canary_numbers
+           WHERE status = 'retired'
+             AND (assigned_at IS NULL OR retired_at <= @quarantineEndedFor)
+             AND (release_attempted_at IS NULL OR release_attempted_at <= @retryFailedBefore)
+           ORDER BY retired_at, id`,
+        )
+        .all({ quarantineEndedFor, retryFailedBefore }) as NumberRow[]
+    ).map(toNumber);
+  }
+
+  markReleased(id: string, at: string): void {
+    this.db
+      .prepare(`UPDATE canary_numbers SET status = 'released', released_at = ?, release_error = NULL, release_attempted_at = ? WHERE id = ?`)
+      .run(at, at, id);
+  }
+
+  markReleaseFailed(id: string, at: string, error: string): void {
+    this.db.prepare('UPDATE canary_numbers SET release_error = ?, release_attempted_at = ? WHERE id = ?').run(error.slice(0, 1000), at, id);
+  }
+
+  setMissing(id: string, since: string | null): void {
+    this.db.prepare('UPDATE canary_numbers SET missing_since = ? WHERE id = ?').run(since, id);
+  }
+
+  setBackfilledUntil(id: string, at: string): void {
+    this.db.prepare('UPDATE canary_numbers SET backfilled_until = ? WHERE id = ?').run(at, id);
+  }
+
+  numberOfCanary(canaryId: string): CanaryNumber | undefined {
+    const row = this.db
+      .prepare('SELECT n.* FROM canary_numbers n JOIN canaries c ON c.number_id = n.id WHERE c.id = ?')
+      .get(canaryId) as NumberRow | undefined;
+    return row && toNumber(row);
+  }
+
+  canaryIdOf(numberId: string): string | null {
+    return (this.db.prepare('SELECT id FROM canaries WHERE number_id = ?').pluck().get(numberId) as string | undefined) ?? null;
+  }
+
+  /** Every phone number the tracer ever held: never bought twice, never handed to a second canary. */
+  knownPhones(): Set<string> {
+    return new Set(this.db.prepare('SELECT phone_number FROM canary_numbers').pluck().all() as string[]);
   }
 }

@@ -4,7 +4,7 @@
 // State is in memory and dies with the process. The tracer's own store is the source of truth:
 // after a restart the composition root passes the pool's numbers back in (`owned`), otherwise a
 // reconcile would find every number gone.
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { Faker, base, en } from '@faker-js/faker';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
@@ -82,6 +82,7 @@ export class SimulatedProvider implements NumberProvider {
   private readonly bundleRequired: Set<string>;
   private readonly now: () => Date;
   private readonly owned = new Map<string, OwnedNumber>();
+  private readonly ownedPhones = new Set<string>();
   private readonly calls: ProviderCall[] = [];
   private readonly messages: ProviderMessage[] = [];
   private sequence = 0;
@@ -91,11 +92,11 @@ export class SimulatedProvider implements NumberProvider {
     this.prices = options.prices ?? DEFAULT_SIMULATED_PRICES;
     this.bundleRequired = new Set((options.bundleRequiredCountries ?? ['SA']).map((c) => c.toUpperCase()));
     this.now = options.now ?? (() => new Date());
-    for (const number of options.owned ?? []) this.owned.set(number.providerSid, structuredClone(number));
+    for (const number of options.owned ?? []) this.keep(structuredClone(number));
   }
 
   async searchAvailable(search: NumberSearch): Promise<AvailableNumber[]> {
-    const taken = new Set([...this.owned.values()].map((n) => n.phoneNumber));
+    const taken = this.ownedPhones;
     const contains = search.contains === undefined ? undefined : containsPattern(search.contains);
     const found: AvailableNumber[] = [];
     for (const range of this.ranges) {
@@ -112,30 +113,46 @@ export class SimulatedProvider implements NumberProvider {
   }
 
   async purchase(request: PurchaseRequest): Promise<OwnedNumber> {
-    const range = this.rangeOf(request.phoneNumber);
-    const taken = [...this.owned.values()].some((n) => n.phoneNumber === request.phoneNumber);
-    if (range === undefined || taken) {
-      throw new ProviderError('number-unavailable', `Buying ${request.phoneNumber} failed: it is not available`);
+    return this.purchaseNow(request);
+  }
+
+  /**
+   * Buys a free number of the country at random, synchronously: the pool mints a simulated number
+   * inside the transaction that assigns it, and going through here keeps provider and store agreed.
+   * At random, so canaries created together do not carry consecutive numbers. `isFree` lets the
+   * caller skip numbers it held before (released numbers are never handed out twice).
+   */
+  mintNow(
+    country: string,
+    request: Omit<PurchaseRequest, 'phoneNumber'>,
+    isFree: (phoneNumber: string) => boolean = () => true,
+  ): { owned: OwnedNumber; type: NumberType; price: { price: number; currency: string } | null } {
+    const ranges = this.ranges.filter((r) => r.country === country.toUpperCase());
+    const free = (n: bigint) => !this.ownedPhones.has(`+${n}`) && isFree(`+${n}`);
+    for (const range of ranges) {
+      const size = range.to - range.from + 1n;
+      let found: bigint | undefined;
+      // Random probes first; when the range is nearly full, walk it from a random start.
+      for (let i = 0; i < 32 && found === undefined; i++) {
+        const candidate = range.from + BigInt(randomInt(Number(size)));
+        if (free(candidate)) found = candidate;
+      }
+      const start = BigInt(randomInt(Number(size)));
+      for (let k = 0n; k < size && found === undefined; k++) {
+        const candidate = range.from + ((start + k) % size);
+        if (free(candidate)) found = candidate;
+      }
+      if (found === undefined) continue;
+      const owned = this.purchaseNow({ ...request, phoneNumber: `+${found}` });
+      return { owned, type: range.type, price: priceFromTable(this.prices, range.country, range.type) };
     }
-    if (this.bundleRequired.has(range.country) && request.bundleSid === undefined) {
-      throw new ProviderError(
-        'bundle-required',
-        `Buying ${request.phoneNumber} failed: ${range.country} numbers need a regulatory bundle`,
-      );
-    }
-    const number: OwnedNumber = {
-      providerSid: this.nextSid('PN', request.phoneNumber),
-      phoneNumber: request.phoneNumber,
-      friendlyName: request.friendlyName,
-      webhooks: { ...request.webhooks },
-    };
-    this.owned.set(number.providerSid, number);
-    return structuredClone(number);
+    throw new ProviderError('number-unavailable', `No simulated ${country} number is free: every configured range is used up`);
   }
 
   async release(providerSid: string): Promise<void> {
-    this.ownedNumber(providerSid, 'Releasing');
+    const number = this.ownedNumber(providerSid, 'Releasing');
     this.owned.delete(providerSid);
+    this.ownedPhones.delete(number.phoneNumber);
   }
 
   async listOwned(): Promise<OwnedNumber[]> {
@@ -188,7 +205,7 @@ export class SimulatedProvider implements NumberProvider {
   recordInbound(event: Extract<InboundEvent, { kind: 'call' }>): ProviderCall;
   recordInbound(event: Extract<InboundEvent, { kind: 'sms' }>): ProviderMessage;
   recordInbound(event: InboundEvent): ProviderCall | ProviderMessage {
-    if (![...this.owned.values()].some((n) => n.phoneNumber === event.to)) {
+    if (!this.ownedPhones.has(event.to)) {
       throw new ProviderError('provider-error', `${event.to} is not a number this provider owns`);
     }
     const when = event.at === undefined ? this.now() : new Date(event.at);
@@ -208,6 +225,32 @@ export class SimulatedProvider implements NumberProvider {
     const message: ProviderMessage = { ...fields, dateSent: at, raw: { ...fields, dateSent: at } };
     this.messages.push(message);
     return structuredClone(message);
+  }
+
+  private purchaseNow(request: PurchaseRequest): OwnedNumber {
+    const range = this.rangeOf(request.phoneNumber);
+    if (range === undefined || this.ownedPhones.has(request.phoneNumber)) {
+      throw new ProviderError('number-unavailable', `Buying ${request.phoneNumber} failed: it is not available`);
+    }
+    if (this.bundleRequired.has(range.country) && request.bundleSid === undefined) {
+      throw new ProviderError(
+        'bundle-required',
+        `Buying ${request.phoneNumber} failed: ${range.country} numbers need a regulatory bundle`,
+      );
+    }
+    const number: OwnedNumber = {
+      providerSid: this.nextSid('PN', request.phoneNumber),
+      phoneNumber: request.phoneNumber,
+      friendlyName: request.friendlyName,
+      webhooks: { ...request.webhooks },
+    };
+    this.keep(number);
+    return structuredClone(number);
+  }
+
+  private keep(number: OwnedNumber): void {
+    this.owned.set(number.providerSid, number);
+    this.ownedPhones.add(number.phoneNumber);
   }
 
   private rangeOf(phoneNumber: string): Range | undefined {

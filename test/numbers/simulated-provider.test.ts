@@ -127,6 +127,25 @@ describe('SimulatedProvider numbers', () => {
   });
 });
 
+describe('SimulatedProvider minting', () => {
+  it('when numbers are minted, then each is a free number of the country, owned with its webhooks, and never one the caller says it held', () => {
+    const provider = small();
+    const held = new Set(['+966593300100', '+966593300101', '+966593300102']);
+
+    const minted = Array.from({ length: 7 }, () =>
+      provider.mintNow('SA', { webhooks: WEBHOOKS, friendlyName: 'Line 3', bundleSid: BUNDLE_SID }, (phone) => !held.has(phone)));
+
+    const phones = minted.map((m) => m.owned.phoneNumber);
+    expect(new Set(phones).size).toBe(7);
+    expect(phones.filter((p) => held.has(p))).toEqual([]);
+    expect(minted.every((m) => m.type === 'mobile' && /^\+96659330010\d$/.test(m.owned.phoneNumber))).toBe(true);
+    expect(minted[0]!.price).toEqual({ price: 20, currency: 'USD' });
+    expect(() => provider.mintNow('SA', { webhooks: WEBHOOKS, friendlyName: 'Line 4', bundleSid: BUNDLE_SID }, (phone) => !held.has(phone))).toThrow(
+      expect.objectContaining({ code: 'number-unavailable' }),
+    );
+  });
+});
+
 describe('SimulatedProvider traffic', () => {
   it('when calls and texts are recorded, then they list per number, oldest first, from the cursor on', async () => {
     const provider = small();

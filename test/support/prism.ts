@@ -51,7 +51,14 @@ export const PRISM_AUTH_TOKEN = 'prism-auth-token';
  * the SDK's own and still validated.
  */
 export class FirstPageOnlyRequestClient extends OverridingRequestClient {
+  /** Every request the SDK made, in order: tests check a sequence, not only the last one. */
+  readonly sent: Array<{ method: string; path: string; params: Record<string, unknown>; data: Record<string, unknown> }> = [];
+
   override async request<TData>(opts: SdkRequestClient.RequestOptions<TData>): Promise<SdkResponse<TData>> {
+    this.sent.push({
+      method: opts.method.toUpperCase(), path: new URL(opts.uri).pathname,
+      params: { ...(opts.params as object) }, data: { ...(opts.data as object) },
+    });
     const response = await super.request(opts);
     const body = response.body as unknown;
     if (body !== null && typeof body === 'object' && 'next_page_uri' in body) {

@@ -1,0 +1,167 @@
+// The account against the pool: a number gone from the account is flagged (and never handed out),
+// webhook URLs someone changed are put back (and what they were is recorded), and calls and
+// messages the webhooks missed are listed and stored like any hit — same dedupe by sid.
+import type { Db } from '../store/db.ts';
+import type { Logger } from '../log.ts';
+import type { EvidenceLog } from '../evidence/log.ts';
+import type { HitIngestor, InboundEvent } from '../hits/ingest.ts';
+import { AppError } from '../errors.ts';
+import type { NumberProvider, OwnedNumber, ProviderCall, ProviderMessage, WebhookUrls } from './provider.ts';
+import type { CanaryNumber, NumberRepository } from './repository.ts';
+import { webhookDrift } from './terms.ts';
+
+/** Listing from a little before the last look: providers file records late, and dedupe makes overlap free. */
+const BACKFILL_OVERLAP_MS = 3_600_000;
+
+export interface ReconcileDeps {
+  db: Db;
+  repo: NumberRepository;
+  provider: NumberProvider;
+  ingestor: HitIngestor;
+  evidence: EvidenceLog;
+  clock: () => Date;
+  log: Logger;
+  webhooks: WebhookUrls;
+}
+
+type Brief = { id: string; phoneNumber: string };
+
+export interface ReconcileReport {
+  checkedAt: string;
+  onAccount: number;
+  held: number;
+  missing: Array<Brief & { since: string }>;
+  returned: Brief[];
+  webhooksFixed: Array<Brief & { was: Record<string, string | null> }>;
+  /** Numbers on the account the tracer does not hold: reported, never touched. */
+  untracked: string[];
+  backfilled: { calls: number; messages: number };
+  failures: Array<Brief & { step: 'webhooks' | 'backfill'; error: string }>;
+}
+
+export class NumberReconciler {
+  private stopped = false;
+
+  constructor(private readonly d: ReconcileDeps) {}
+
+  /** Lets a run in progress end after the number it is on (the store is about to close). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  async reconcile(): Promise<ReconcileReport> {
+    const now = this.d.clock().toISOString();
+    const owned = await this.d.provider.listOwned();
+    const held = this.d.repo.held();
+    const report: ReconcileReport = {
+      checkedAt: now, onAccount: owned.length, held: held.length, missing: [], returned: [], webhooksFixed: [],
+      untracked: untracked(owned, held), backfilled: { calls: 0, messages: 0 }, failures: [],
+    };
+    const bySid = new Map(owned.map((o) => [o.providerSid, o]));
+    const byPhone = new Map(owned.map((o) => [o.phoneNumber, o]));
+    for (const n of held) {
+      if (this.stopped) break;
+      const account = (n.providerSid ? bySid.get(n.providerSid) : undefined) ?? byPhone.get(n.phoneNumber);
+      if (!account) {
+        this.flagMissing(n, now, report);
+        continue;
+      }
+      if (n.missingSince) this.clearMissing(n, now, report);
+      await this.fixWebhooks(n, account, now, report);
+      await this.backfill(n, now, report);
+    }
+    return report;
+  }
+
+  private flagMissing(n: CanaryNumber, now: string, report: ReconcileReport): void {
+    const since = n.missingSince ?? now;
+    report.missing.push({ id: n.id, phoneNumber: n.phoneNumber, since });
+    if (n.missingSince) return;
+    this.d.db.transaction(() => {
+      this.d.repo.setMissing(n.id, now);
+      this.d.evidence.append(now, 'number-missing', n.id, { phoneNumber: n.phoneNumber, status: n.status, providerSid: n.providerSid });
+    })();
+    this.d.log.warn({ numberId: n.id }, 'canary number is gone from the provider account');
+  }
+
+  private clearMissing(n: CanaryNumber, now: string, report: ReconcileReport): void {
+    this.d.db.transaction(() => {
+      this.d.repo.setMissing(n.id, null);
+      this.d.evidence.append(now, 'number-returned', n.id, { phoneNumber: n.phoneNumber, missingSince: n.missingSince });
+    })();
+    report.returned.push({ id: n.id, phoneNumber: n.phoneNumber });
+  }
+
+  private async fixWebhooks(n: CanaryNumber, account: OwnedNumber, now: string, report: ReconcileReport): Promise<void> {
+    const was = webhookDrift(account.webhooks, this.d.webhooks);
+    if (Object.keys(was).length === 0) return;
+    try {
+      await this.d.provider.updateWebhooks(account.providerSid, this.d.webhooks);
+    } catch (err) {
+      report.failures.push({ id: n.id, phoneNumber: n.phoneNumber, step: 'webhooks', error: describe(err) });
+      return;
+    }
+    this.d.evidence.append(now, 'number-webhooks-fixed', n.id, { phoneNumber: n.phoneNumber, was, now: this.d.webhooks });
+    report.webhooksFixed.push({ id: n.id, phoneNumber: n.phoneNumber, was: was as Record<string, string | null> });
+  }
+
+  /** Calls and messages to the number since the last look, stored through the same ingest as webhooks. */
+  private async backfill(n: CanaryNumber, now: string, report: ReconcileReport): Promise<void> {
+    const cursor = n.backfilledUntil ?? n.createdAt;
+    const since = new Date(Date.parse(cursor) - BACKFILL_OVERLAP_MS).toISOString();
+    let calls: ProviderCall[];
+    let messages: ProviderMessage[];
+    try {
+      [calls, messages] = await Promise.all([this.d.provider.listCalls(n.phoneNumber, since), this.d.provider.listMessages(n.phoneNumber, since)]);
+    } catch (err) {
+      report.failures.push({ id: n.id, phoneNumber: n.phoneNumber, step: 'backfill', error: describe(err) });
+      return;
+    }
+    const inbound = <T extends { direction: string; to: string }>(r: T) => r.direction === 'inbound' && r.to === n.phoneNumber;
+    const callEvents = calls.filter(inbound).map((c) => callEvent(c, now));
+    const messageEvents = messages.filter(inbound).map((m) => messageEvent(m, now));
+    const results = await Promise.all([...callEvents, ...messageEvents].map((e) => this.d.ingestor.ingest(e)));
+    const stored = results.filter((r) => !r.duplicate).map((r) => r.hit);
+    // A call's outcome as the provider knows it; a status the webhooks already stored adds nothing.
+    await Promise.all(
+      calls.filter(inbound).map((c) =>
+        this.d.ingestor.recordStatus({
+          sid: c.sid, status: c.status, sequenceNumber: null, durationSeconds: c.durationSeconds,
+          receivedAt: c.startTime ?? now, raw: { ...c.raw, tracerSource: 'backfill' },
+        }),
+      ),
+    );
+    const storedCalls = stored.filter((h) => h.kind === 'call').map((h) => h.providerSid);
+    const storedMessages = stored.filter((h) => h.kind === 'sms').map((h) => h.providerSid);
+    this.d.db.transaction(() => {
+      this.d.repo.setBackfilledUntil(n.id, now);
+      if (stored.length > 0) {
+        this.d.evidence.append(now, 'hits-backfilled', n.id, { phoneNumber: n.phoneNumber, since, calls: storedCalls, messages: storedMessages });
+      }
+    })();
+    report.backfilled.calls += storedCalls.length;
+    report.backfilled.messages += storedMessages.length;
+  }
+}
+
+function callEvent(c: ProviderCall, now: string): InboundEvent {
+  const callerName = typeof c.raw.callerName === 'string' && c.raw.callerName !== '' ? c.raw.callerName : null;
+  return {
+    kind: 'call', sid: c.sid, from: c.from, to: c.to, callerName, body: null, receivedAt: c.startTime ?? now,
+    raw: { ...c.raw, tracerSource: 'backfill', backfilledAt: now },
+  };
+}
+
+function messageEvent(m: ProviderMessage, now: string): InboundEvent {
+  return {
+    kind: 'sms', sid: m.sid, from: m.from, to: m.to, callerName: null, body: m.body, receivedAt: m.dateSent ?? now,
+    raw: { ...m.raw, tracerSource: 'backfill', backfilledAt: now },
+  };
+}
+
+function untracked(owned: OwnedNumber[], held: CanaryNumber[]): string[] {
+  const mine = new Set(held.flatMap((n) => [n.phoneNumber, n.providerSid ?? '']));
+  return owned.filter((o) => !mine.has(o.phoneNumber) && !mine.has(o.providerSid)).map((o) => o.phoneNumber).sort();
+}
+
+const describe = (err: unknown) => (err instanceof AppError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err));
