@@ -5,6 +5,7 @@ import { notFound } from '../errors.ts';
 import { authenticate, principalOf, requirePermission } from './auth.ts';
 import { presentCanary, presentHit } from './present.ts';
 import { plantingsRouter } from './plantings.ts';
+import { numbersRouter } from './numbers.ts';
 
 const hitQuery = z.object({
   canaryId: z.string().max(100).optional(),
@@ -49,6 +50,7 @@ export function apiRouter(s: Services): express.Router {
   });
 
   r.use(plantingsRouter(s));
+  r.use(numbersRouter(s));
 
   r.get('/hits', requirePermission('hits:read'), (req, res) => {
     const q = hitQuery.parse(req.query);

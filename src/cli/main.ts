@@ -7,6 +7,7 @@ import { registerTokenCommands } from './commands/tokens.ts';
 import { registerServerCommands } from './commands/server.ts';
 import { registerSimulateCommands } from './commands/simulate.ts';
 import { registerIdentityCommands } from './commands/identities.ts';
+import { registerNumberCommands } from './commands/numbers.ts';
 import { failWith } from './context.ts';
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerTokenCommands(program);
   registerSimulateCommands(program);
   registerIdentityCommands(program);
+  registerNumberCommands(program);
   return program;
 }
 
