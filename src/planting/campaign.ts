@@ -149,17 +149,21 @@ export class CampaignPlanter {
 
   /**
    * Identities no real record holds (one collision query per target and key column per round) and
-   * no other canary of this campaign holds (workers draw independently of each other).
+   * no other canary of this campaign holds (workers draw independently of each other), with
+   * references no other planting of the campaign carries (a reference must name one copy).
    */
   private async uniqueIdentities(drawn: DrawnIdentity[], locale: Locale, channels: Channel[], seen: Set<string>): Promise<DrawnIdentity[]> {
     const targets = [...new Set(channels.map((c) => c.target))].map((t) => this.d.targets.get(t)!);
-    const keys = (id: CanaryIdentity) => [id.persona.accountNumber, id.persona.premiseId, id.persona.meterSerial, id.persona.nationalId ?? ''].map((k, i) => `${i}:${k}`);
+    const keys = ({ identity: id, variants }: DrawnIdentity) => [
+      ...[id.persona.accountNumber, id.persona.premiseId, id.persona.meterSerial, id.persona.nationalId ?? ''].map((k, i) => `${i}:${k}`),
+      ...variants.map((v) => `ref:${v.reference}`),
+    ];
     const out = [...drawn];
     let todo = out.map((_, i) => i);
     for (let attempt = 0; attempt < 20 && todo.length > 0; attempt++) {
       const clashes = new Set<number>();
       for (const i of todo) {
-        const k = keys(out[i]!.identity).filter((x) => !x.endsWith(':'));
+        const k = keys(out[i]!).filter((x) => !x.endsWith(':'));
         if (k.some((x) => seen.has(x))) clashes.add(i);
         else for (const x of k) seen.add(x);
       }

@@ -95,14 +95,22 @@ function setRef(ctx: ExpressionContext, t: SqlTableMapping, values: Record<strin
 
 /**
  * PostgreSQL returns the rows of a multi-row INSERT in VALUES order in practice, but does not
- * promise it: when the table has look-up columns, each returned key is matched to its row by them.
+ * promise it. When the table has look-up columns, that order is confirmed row by row; failing
+ * that, keys are matched by look-up values, which must then be unique in the statement. A key is
+ * never guessed: an unmatched row rolls the whole batch back.
  */
 function correlate(t: SqlTableMapping, rows: Array<Record<string, Scalar>>, returned: Row[]): Scalar[] {
   if (returned.length !== rows.length) throw new Error(`${t.table}: ${returned.length} keys returned for ${rows.length} rows`);
+  const keys = returned.map((r) => r[t.key] as Scalar);
   const lookup = t.lookup ?? [];
-  if (lookup.length === 0 || !lookup.every((c) => c in returned[0]!)) return returned.map((r) => r[t.key] as Scalar);
+  if (lookup.length === 0 || !lookup.every((c) => c in returned[0]!)) return keys;
   const sig = (r: Record<string, unknown>) => JSON.stringify(lookup.map((c) => (r[c] === null || r[c] === undefined ? null : String(r[c]))));
-  const byLookup = new Map(returned.map((r) => [sig(r), r[t.key] as Scalar]));
+  if (rows.every((r, i) => sig(r) === sig(returned[i]!))) return keys;
+  const byLookup = new Map<string, Scalar>();
+  for (const r of returned) {
+    if (byLookup.has(sig(r))) throw new Error(`${t.table}: rows returned out of order and their look-up values repeat; nothing was kept`);
+    byLookup.set(sig(r), r[t.key] as Scalar);
+  }
   return rows.map((r) => {
     const key = byLookup.get(sig(r));
     if (key === undefined) throw new Error(`${t.table}: could not match a returned key to its row`);
