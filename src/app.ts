@@ -69,6 +69,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   let drainSoon: () => void = () => {};
   const ingestor = new HitIngestor(db, hits, numbers, canaryRepo, evidence, outbox, () => drainSoon());
   const { numberService, callerEnricher } = numberKit.withIngest(ingestor, hits);
+  ingestor.useCallerCache(callerEnricher.cachedWrite);
   const services = {
     config, clock, log, db, evidence, outbox, numbers, hits, ingestor, targets, pool, provider,
     numberProvider: numberKit.provider, numberService, numberLifecycle: numberService.lifecycle, callerEnricher,

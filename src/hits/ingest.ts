@@ -61,6 +61,16 @@ export class HitIngestor {
     private readonly onCommitted: () => void = () => {},
   ) {}
 
+  private knownCaller: (from: string) => ((hitId: string) => void) | undefined = () => undefined;
+
+  /**
+   * A caller looked up before needs no follow-up job: ingest applies the cached answer in the same
+   * transaction. Leak firms ring again and again, so this keeps the outbox for new callers.
+   */
+  useCallerCache(lookup: (from: string) => ((hitId: string) => void) | undefined): void {
+    this.knownCaller = lookup;
+  }
+
   ingest(event: InboundEvent): Promise<IngestResult> {
     return new Promise((resolve, reject) => this.push({ type: 'hit', event, resolve, reject }));
   }
@@ -126,7 +136,9 @@ export class HitIngestor {
     this.evidence.append(e.receivedAt, 'hit', id, {
       kind: e.kind, sid: e.sid, from: e.from, to: e.to, canaryId, classification, rawSha256: sha256(raw),
     });
-    this.outbox.enqueue('enrich-caller', { hitId: id, from: e.from }, e.receivedAt);
+    const applyKnown = this.knownCaller(e.from);
+    if (applyKnown) applyKnown(id);
+    else this.outbox.enqueue('enrich-caller', { hitId: id, from: e.from }, e.receivedAt);
     return { hit: { ...row, ...status, raw: e.raw }, duplicate: false };
   }
 

@@ -30,6 +30,12 @@ export class CallerEnricher {
 
   constructor(private readonly d: EnricherDeps) {}
 
+  /** For ingest: the write that applies a cached answer for this caller, when there is one. */
+  readonly cachedWrite = (from: string): ((hitId: string) => void) | undefined => {
+    const cached = E164.test(from) ? this.d.lookups.cached(from) : undefined;
+    return cached && ((hitId: string) => this.d.lookups.applyToHit(hitId, cached));
+  };
+
   /** The 'enrich-caller' job: slow part here, the writes returned for the outbox's batch transaction. */
   readonly enrichCaller = async (p: { hitId: string }): Promise<JobWrite | void> => {
     const hit = this.d.hits.get(p.hitId);

@@ -74,6 +74,8 @@ describe('caller enrichment', () => {
     for (const sid of together) expect(callerInfo(sid).info).toMatchObject({ status: 'found' });
     expect(callerInfo(later).info).toMatchObject({ status: 'found', source: 'cache' });
     expect(app.services.db.prepare('SELECT lookups FROM lookup_spend').pluck().all()).toEqual([1]);
+    // The known caller's later hit was enriched at ingest, with no follow-up job at all.
+    expect(app.services.db.prepare("SELECT count(*) FROM outbox WHERE kind = 'enrich-caller'").pluck().get()).toBe(2);
   });
 
   it('when the daily budget is used up, then a new caller is skipped saying why, the job is done, and the next day look-ups resume', async () => {
