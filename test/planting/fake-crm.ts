@@ -104,7 +104,7 @@ export function crmTarget(crm: { url: string }, overrides: Record<string, unknow
     kind: 'http',
     baseUrl: `${crm.url}/api/v2`,
     auth: { tokenEnv: 'CRM_TOKEN' },
-    timeoutMs: 400,
+    timeoutMs: 1500,
     retries: 3,
     backoffMs: 10,
     create: {

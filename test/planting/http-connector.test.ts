@@ -96,7 +96,7 @@ describe('the HTTP connector against a CRM', () => {
 
   it('when the CRM answers too slowly once, then the retry carries the same idempotency key and no second ticket is made', async () => {
     const { crm, app, ch } = await setup();
-    crm.slowNext(1, 1500);
+    crm.slowNext(1, 4000);
     const [c] = await plant(app, [ch.id]);
     const [first, second] = posts(crm);
     expect(second!.headers['idempotency-key']).toBe(first!.headers['idempotency-key']);
@@ -139,7 +139,7 @@ describe('the HTTP connector against a CRM', () => {
 
   it('when the CRM never answers in time, then the planting stays pending and reconcile finds the ticket by search', async () => {
     const { crm, app, ch } = await setup({ target: { retries: 1 } });
-    crm.slowNext(2, 1500);
+    crm.slowNext(2, 4000);
     const res = await post(app, '/canaries', { channelIds: [ch.id] });
     expect(res.status).toBe(504);
     expect(res.body.error).toBe('planting-outcome-unknown');
