@@ -32,6 +32,7 @@ export const presentHit = (h: Hit, withRaw = false) => ({
   classification: h.classification,
   callStatus: h.callStatus,
   durationSeconds: h.durationSeconds,
+  callerInfo: h.callerInfo,
   body: h.body,
   ...(withRaw ? { raw: h.raw } : {}),
 });

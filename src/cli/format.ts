@@ -33,5 +33,8 @@ export function formatReport(r: Report): string {
   const n = r.noise;
   out.push('', `Noise set aside: ${n.unmatchedHits} hit(s) to numbers no canary holds, ${n.beforePlantingHits} before planting, ` +
     `${n.controlHits} to controls, ${n.burnInHits} during burn-in; noisy callers: ${n.noiseCallers.map(clean).join(', ') || 'none'}.`);
+  out.push(n.controlCallsPerNumberDay === null
+    ? 'Background rate: no control numbers in service yet (keep some to measure it).'
+    : `Background rate on ${n.controlNumbers} control number(s): ${n.controlCallsPerNumberDay.toFixed(2)} calls per number-day over ${n.controlNumberDays.toFixed(1)} number-days.`);
   return out.join('\n');
 }

@@ -25,6 +25,8 @@ export interface Hit {
   classification: HitClassification;
   callStatus: string | null;
   durationSeconds: number | null;
+  /** The caller look-up (Lookup v2 or cache) once enrichment has run; null before. */
+  callerInfo: Record<string, unknown> | null;
   raw: Record<string, unknown>;
 }
 
@@ -42,6 +44,7 @@ export interface HitRow {
   classification: HitClassification;
   call_status: string | null;
   duration_seconds: number | null;
+  caller_info?: string | null;
   raw: string;
 }
 
@@ -59,6 +62,7 @@ export const toHit = (r: HitRow): Hit => ({
   classification: r.classification,
   callStatus: r.call_status,
   durationSeconds: r.duration_seconds,
+  callerInfo: r.caller_info ? JSON.parse(r.caller_info) : null,
   raw: JSON.parse(r.raw),
 });
 

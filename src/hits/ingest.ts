@@ -139,7 +139,7 @@ export class HitIngestor {
     const applyKnown = this.knownCaller(e.from);
     if (applyKnown) applyKnown(id);
     else this.outbox.enqueue('enrich-caller', { hitId: id, from: e.from }, e.receivedAt);
-    return { hit: { ...row, ...status, raw: e.raw }, duplicate: false };
+    return { hit: { ...row, ...status, callerInfo: null, raw: e.raw }, duplicate: false };
   }
 
   private applyStatus(e: StatusEvent): boolean {

@@ -44,7 +44,7 @@ export class HitRepository {
 
   /** Inserts unless a hit with this provider sid exists; returns true when it was new. */
   /** callStatus: the status the voice webhook itself carried (its raw is the hit's raw). */
-  insert(hit: Omit<Hit, 'durationSeconds' | 'raw'> & { raw: string }): boolean {
+  insert(hit: Omit<Hit, 'durationSeconds' | 'callerInfo' | 'raw'> & { raw: string }): boolean {
     return this.insertStmt.run(hit).changes === 1;
   }
 
