@@ -80,6 +80,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     }),
     plantings: new PlantingService({
       db, plantings: new PlantingRepository(db), canaries: canaryRepo, channels: channelRepo, targets, evidence, clock, log,
+      onCanaryWithdrawn: (canaryId) => numberService.lifecycle.retireNumberOfCanary(canaryId),
     }),
     /** What creating these canaries would write, writing nothing. */
     dryRun: (input: CreateCanariesInput) => dryRunCreation({

@@ -37,6 +37,8 @@ export interface PlantingServiceDeps {
   evidence: EvidenceLog;
   clock: () => Date;
   log: Logger;
+  /** Called once a canary has nothing left in any target: its number goes to quarantine, never to another canary. */
+  onCanaryWithdrawn?: (canaryId: string) => void;
 }
 
 export type WithdrawOutcome = { plantingId: string; target: string; outcome: 'withdrawn' | 'skipped' | 'failed'; note?: string };
@@ -98,6 +100,8 @@ export class PlantingService {
       }
       out.push(await this.withdrawOne(p));
     }
+    const left = this.d.canaries.find(canaryId)!.plantings.filter((p) => p.status !== 'withdrawn' && p.status !== 'not-planted');
+    if (left.length === 0) this.d.onCanaryWithdrawn?.(canaryId);
     return out;
   }
 

@@ -66,5 +66,8 @@ describe('the SQL connector on SQLite', () => {
     const res = await post(app, `/canaries/${c!.id}/withdraw`);
     expect(res.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['withdrawn', 'withdrawn']);
     expect(tables.map((t) => count(file, t))).toEqual(before);
+    // Nothing of it is left anywhere: its number goes to quarantine, never to another canary.
+    const number = app.services.db.prepare('SELECT n.status FROM canary_numbers n JOIN canaries c ON c.number_id = n.id WHERE c.id = ?').pluck().get(c!.id);
+    expect(number).toBe('retired');
   });
 });
