@@ -1,31 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { tempDir } from '../support/app.ts';
+import { cliHarness } from '../support/cli.ts';
 
-const run = promisify(execFile);
-const dir = tempDir('tracer-cli-');
-const env = {
-  ...process.env,
-  TWILIO_AUTH_TOKEN: 'cli-test-token-0123456789abcdef',
-  TRACER_DB: path.join(dir, 'tracer.db'),
-  UTILITY_DB: path.join(dir, 'utility.db'),
-  UTILITY_SAMPLE_CUSTOMERS: '30',
-  LOG_LEVEL: 'silent',
-};
-const tracer = (...args: string[]) => run('node', ['bin/tracer.mjs', ...args], { env, cwd: path.resolve(import.meta.dirname, '../..') });
-const fails = async (...args: string[]) => {
-  try {
-    await tracer(...args);
-  } catch (err) {
-    return err as { code: number; stderr: string; stdout: string };
-  }
-  throw new Error(`expected "tracer ${args.join(' ')}" to fail`);
-};
+const { env, tracer, fails, cleanup } = cliHarness('tracer-cli-');
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(cleanup);
 
 describe('the tracer CLI', () => {
   it('when a token is created with --json, then it prints {"token": ...} once', async () => {
@@ -45,7 +26,7 @@ describe('the tracer CLI', () => {
     const report = JSON.parse((await tracer('report', '--json')).stdout);
     expect(report.channels[0].verdict).toBe('clean');
     const Database = (await import('better-sqlite3')).default;
-    const db = new Database(env.TRACER_DB, { readonly: true });
+    const db = new Database(env.TRACER_DB!, { readonly: true });
     const actions = db.prepare('SELECT action FROM registry_reads ORDER BY id').pluck().all();
     db.close();
     expect(actions).toEqual(['create', 'list']);
@@ -64,7 +45,7 @@ describe('the tracer CLI', () => {
 
   it('when the auth token is missing from the environment, then it refuses to start and names the setting', async () => {
     try {
-      await run('node', ['bin/tracer.mjs', 'channels', 'list'], { env: { ...env, TWILIO_AUTH_TOKEN: '' }, cwd: path.resolve(import.meta.dirname, '../..') });
+      await promisify(execFile)('node', ['bin/tracer.mjs', 'channels', 'list'], { env: { ...env, TWILIO_AUTH_TOKEN: '' }, cwd: path.resolve(import.meta.dirname, '../..') });
       throw new Error('should have failed');
     } catch (err) {
       expect((err as { stderr: string }).stderr).toMatch(/TWILIO_AUTH_TOKEN/);

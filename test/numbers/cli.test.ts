@@ -1,35 +1,10 @@
 // `tracer numbers …` as a person or a script runs it: a real process on a temp store, simulated provider.
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/app.ts';
+import { cliHarness } from '../support/cli.ts';
 
-const run = promisify(execFile);
-const dir = tempDir('tracer-numbers-cli-');
-const env = {
-  ...process.env,
-  TWILIO_AUTH_TOKEN: 'cli-test-token-0123456789abcdef',
-  TRACER_DB: path.join(dir, 'tracer.db'),
-  UTILITY_DB: path.join(dir, 'utility.db'),
-  UTILITY_SAMPLE_CUSTOMERS: '20',
-  LOG_LEVEL: 'silent',
-  NUMBERS_MONTHLY_BUDGET: '5',
-};
-const cwd = path.resolve(import.meta.dirname, '../..');
-const tracer = (...args: string[]) => run('node', ['bin/tracer.mjs', ...args], { env, cwd });
-const json = async (...args: string[]) => JSON.parse((await tracer(...args, '--json')).stdout);
-const fails = async (...args: string[]) => {
-  try {
-    await tracer(...args);
-  } catch (err) {
-    return err as { code: number; stderr: string };
-  }
-  throw new Error(`expected "tracer ${args.join(' ')}" to fail`);
-};
+const { tracer, json, fails, cleanup } = cliHarness('tracer-numbers-cli-', { UTILITY_SAMPLE_CUSTOMERS: '20', NUMBERS_MONTHLY_BUDGET: '5' });
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(cleanup);
 
 describe('tracer numbers', () => {
   it('when numbers are provisioned, listed, shown, released and synced with --json, then each prints the data', async () => {

@@ -1,39 +1,17 @@
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/app.ts';
+import { cliHarness } from '../support/cli.ts';
 import { writeTargetsFile } from '../support/sql-servers.ts';
 
-const run = promisify(execFile);
-const dir = tempDir('tracer-plantings-cli-');
-const env = {
-  ...process.env,
-  TWILIO_AUTH_TOKEN: 'cli-test-token-0123456789abcdef',
-  TRACER_DB: path.join(dir, 'tracer.db'),
-  UTILITY_DB: path.join(dir, 'utility.db'),
-  UTILITY_SAMPLE_CUSTOMERS: '30',
-  LOG_LEVEL: 'silent',
+const { tracer, json, fails, cleanup } = cliHarness('tracer-plantings-cli-', (dir) => ({
   TARGETS_FILE: writeTargetsFile(dir, [
     { name: 'phone', kind: 'intake-call', intakeLine: '920 001 234' },
     { name: 'export', kind: 'csv', directory: 'drop', columns: [{ header: 'Ref', value: 'variant.reference' }] },
     { name: 'cis-down', kind: 'postgres', host: '127.0.0.1', port: 1, database: 'cis', user: 'tracer', connectTimeoutMs: 1000,
       mapping: { tables: [{ table: 'service_tickets', key: 'ticket_id', generated: true, columns: { reference: 'variant.reference' } }] } },
   ]),
-};
-const tracer = (...args: string[]) => run('node', ['bin/tracer.mjs', ...args], { env, cwd: path.resolve(import.meta.dirname, '../..') });
-const json = async (...args: string[]) => JSON.parse((await tracer(...args, '--json')).stdout);
-const fails = async (...args: string[]) => {
-  try {
-    await tracer(...args);
-  } catch (err) {
-    return err as { code: number; stderr: string; stdout: string };
-  }
-  throw new Error(`expected "tracer ${args.join(' ')}" to fail`);
-};
+}));
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(cleanup);
 
 describe('the plantings CLI', () => {
   it('when --help is asked for, then the planting commands document themselves', async () => {
