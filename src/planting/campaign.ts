@@ -19,6 +19,8 @@ import { IdentityWorkers, type DrawnIdentity } from './identity-workers.ts';
 export const BATCH_SIZE = 500;
 /** Below this, starting worker threads costs more than it saves. */
 const WORKERS_FROM = 1000;
+/** Of a worker's fair share of drawing, what the main thread takes on beside its own writes. */
+const MAIN_THREAD_SHARE = 0.5;
 const COUNTRY_OF: Record<Locale, string> = { 'ar-SA': 'SA', 'en-US': 'US' };
 
 export interface CampaignDeps {
@@ -84,9 +86,17 @@ export class CampaignPlanter {
     const at = this.d.clock().toISOString();
     const numbers = this.d.db.transaction(() => Array.from({ length: n }, () => this.d.pool.assignFresh(COUNTRY_OF[locale], at)))();
     const phones = numbers.map((x) => x.phoneNumber);
-    const drawn = workers
-      ? workers.draw(locale, phones, channels.length, this.d.clock())
-      : new Promise<DrawnIdentity[]>((resolve) => resolve(phones.map((p) => this.drawHere(locale, p, channels.length))));
+    const here = (list: string[]) => list.map((p) => this.drawHere(locale, p, channels.length));
+    let drawn: Promise<DrawnIdentity[]>;
+    if (workers) {
+      // The main thread's own writes leave it idle part of each batch: it draws a share too.
+      const mine = Math.floor(phones.length * MAIN_THREAD_SHARE / (workers.size + 1));
+      const theirs = workers.draw(locale, phones.slice(mine), channels.length, this.d.clock());
+      const ours = here(phones.slice(0, mine));
+      drawn = theirs.then((rest) => [...ours, ...rest]);
+    } else {
+      drawn = new Promise<DrawnIdentity[]>((resolve) => resolve(here(phones)));
+    }
     drawn.catch(() => {}); // a discarded batch's draw may fail unobserved
     return { numbers, drawn };
   }

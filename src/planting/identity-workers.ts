@@ -32,6 +32,10 @@ export class IdentityWorkers {
   private readonly waiting = new Map<number, { resolve(items: DrawnIdentity[]): void; reject(err: Error): void }>();
   private seq = 0;
 
+  get size(): number {
+    return this.workers.length;
+  }
+
   /** One worker per spare core, at most four: the main thread and the databases need the rest. */
   static defaultSize(): number {
     return Math.max(1, Math.min(4, os.availableParallelism() - 1));
