@@ -18,9 +18,12 @@ export function plantingVariants(identity: CanaryIdentity, n: number): PlantingV
     throw new IdentityError('invalid-variant-count', `n: ask for 1 to ${MAX_VARIANTS} variants, not ${n}`, 'n');
   }
   const { persona, ticket } = identity;
-  const random = createRandom(seedFrom(persona.accountNumber, persona.nationalId ?? '', persona.phone.e164, ticket.createdAt));
-  const spellings = chooseSpellings(identity, random, n - 1);
-  const references = drawReferences(identity, random, n);
+  const seed = [persona.accountNumber, persona.nationalId ?? '', persona.phone.e164, ticket.createdAt];
+  const random = createRandom(seedFrom(...seed));
+  // Spelling every form of a name is most of the cost; one planting needs none of them. References
+  // draw from their own stream, so a variant's reference does not depend on how many were asked for.
+  const spellings = n > 1 ? chooseSpellings(identity, random, n - 1) : [];
+  const references = drawReferences(identity, createRandom(seedFrom(...seed, 'references')), n);
   const descriptions = new Set([ticket.description]);
   const variants: PlantingVariant[] = [
     { index: 0, fullName: persona.fullName, ...latin(persona.fullNameLatin), description: ticket.description, reference: references[0]! },

@@ -24,6 +24,12 @@ describe.each(['ar-SA', 'en-US'] as const)('%s variants', (locale) => {
     expect(first!.fullNameLatin).toBe(identity.persona.fullNameLatin);
   });
 
+  it('when one variant or several are asked for, then the first is the same either way, reference included', () => {
+    const generator = generatorFor(locale);
+    const identity = generator.next();
+    expect(generator.variants(identity, 1)[0]).toEqual(generator.variants(identity, 4)[0]);
+  });
+
   it('when 6 variants of each of 50 canaries are asked for, then name spellings, wordings and references all differ', () => {
     const generator = generatorFor(locale);
     for (let i = 0; i < 50; i++) {
