@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Db } from '../store/db.ts';
 import type { NumberType } from './provider.ts';
 
@@ -90,13 +91,21 @@ const HELD = `status <> 'released'`;
 export class NumberRepository {
   private readonly byPhoneStmt;
 
+  /** Statements are prepared once per SQL text: campaigns assign thousands of numbers in a row. */
+  private readonly statements = new Map<string, Database.Statement>();
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
+
   constructor(private readonly db: Db) {
     this.byPhoneStmt = db.prepare('SELECT * FROM canary_numbers WHERE phone_number = ?');
   }
 
   insert(n: NewCanaryNumber): void {
-    this.db
-      .prepare(
+    this
+      .stmt(
         `INSERT INTO canary_numbers (id, phone_number, country, provider, provider_sid, status, is_control, burn_in_ends_at,
            ready_at, monthly_price, currency, number_type, friendly_name, backfilled_until, created_at)
          VALUES (@id, @phoneNumber, @country, @provider, @providerSid, @status, 0, @burnInEndsAt,
@@ -114,18 +123,18 @@ export class NumberRepository {
   }
 
   find(id: string): CanaryNumber | undefined {
-    const row = this.db.prepare('SELECT * FROM canary_numbers WHERE id = ?').get(id) as NumberRow | undefined;
+    const row = this.stmt('SELECT * FROM canary_numbers WHERE id = ?').get(id) as NumberRow | undefined;
     return row && toNumber(row);
   }
 
   list(): CanaryNumber[] {
-    return (this.db.prepare('SELECT * FROM canary_numbers ORDER BY created_at, id').all() as NumberRow[]).map(toNumber);
+    return (this.stmt('SELECT * FROM canary_numbers ORDER BY created_at, id').all() as NumberRow[]).map(toNumber);
   }
 
   /** Every number with the count of hits that reached it (by the hits' to-number index). */
   listWithHits(): Array<CanaryNumber & { hits: number }> {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .stmt(
         `SELECT n.*, (SELECT count(*) FROM hits h WHERE h.to_number = n.phone_number) AS hit_count
          FROM canary_numbers n ORDER BY n.created_at, n.id`,
       )
@@ -135,12 +144,12 @@ export class NumberRepository {
 
   /** Numbers still held on the provider (not released), oldest first. */
   held(): CanaryNumber[] {
-    return (this.db.prepare(`SELECT * FROM canary_numbers WHERE ${HELD} ORDER BY created_at, id`).all() as NumberRow[]).map(toNumber);
+    return (this.stmt(`SELECT * FROM canary_numbers WHERE ${HELD} ORDER BY created_at, id`).all() as NumberRow[]).map(toNumber);
   }
 
   hitCount(phone: string, before?: string): number {
-    return this.db
-      .prepare('SELECT count(*) FROM hits WHERE to_number = ? AND (? IS NULL OR received_at < ?)')
+    return this
+      .stmt('SELECT count(*) FROM hits WHERE to_number = ? AND (? IS NULL OR received_at < ?)')
       .pluck()
       .get(phone, before ?? null, before ?? null) as number;
   }
@@ -148,8 +157,8 @@ export class NumberRepository {
   /** Monthly cost of every held number, per currency. */
   monthlyTotals(): Array<{ currency: string; amount: number; unpriced: number }> {
     return (
-      this.db
-        .prepare(
+      this
+        .stmt(
           `SELECT coalesce(currency, '') AS currency, coalesce(sum(monthly_price), 0) AS amount,
                   sum(monthly_price IS NULL) AS unpriced
            FROM canary_numbers WHERE ${HELD} GROUP BY coalesce(currency, '') ORDER BY 1`,
@@ -160,8 +169,8 @@ export class NumberRepository {
 
   /** A ready number of the country: not a control, never assigned, and still on the account. */
   takeReady(country: string): CanaryNumber | undefined {
-    const row = this.db
-      .prepare(
+    const row = this
+      .stmt(
         `SELECT * FROM canary_numbers
          WHERE country = ? AND status = 'ready' AND is_control = 0 AND assigned_at IS NULL AND missing_since IS NULL
          ORDER BY random() LIMIT 1`,
@@ -171,28 +180,28 @@ export class NumberRepository {
   }
 
   markAssigned(id: string, at: string): void {
-    const r = this.db
-      .prepare(`UPDATE canary_numbers SET status = 'assigned', assigned_at = ? WHERE id = ? AND assigned_at IS NULL`)
+    const r = this
+      .stmt(`UPDATE canary_numbers SET status = 'assigned', assigned_at = ? WHERE id = ? AND assigned_at IS NULL`)
       .run(at, id);
     if (r.changes !== 1) throw new Error(`number ${id} was already assigned`);
   }
 
   deleteUnused(id: string): void {
-    this.db.prepare('DELETE FROM canary_numbers WHERE id = ? AND id NOT IN (SELECT number_id FROM canaries)').run(id);
+    this.stmt('DELETE FROM canary_numbers WHERE id = ? AND id NOT IN (SELECT number_id FROM canaries)').run(id);
   }
 
   burnInDue(now: string): CanaryNumber[] {
     return (
-      this.db
-        .prepare(`SELECT * FROM canary_numbers WHERE status = 'burn-in' AND burn_in_ends_at <= ? ORDER BY created_at, id`)
+      this
+        .stmt(`SELECT * FROM canary_numbers WHERE status = 'burn-in' AND burn_in_ends_at <= ? ORDER BY created_at, id`)
         .all(now) as NumberRow[]
     ).map(toNumber);
   }
 
   /** Numbers of the country that came out of a burn-in ready, and how many of them are controls. */
   burnedInCounts(country: string): { ready: number; controls: number } {
-    return this.db
-      .prepare(
+    return this
+      .stmt(
         `SELECT count(*) AS ready, coalesce(sum(is_control), 0) AS controls FROM canary_numbers
          WHERE country = ? AND burn_in_ends_at IS NOT NULL AND ready_at IS NOT NULL`,
       )
@@ -200,16 +209,16 @@ export class NumberRepository {
   }
 
   markReady(id: string, at: string, isControl: boolean): void {
-    this.db
-      .prepare(`UPDATE canary_numbers SET status = 'ready', ready_at = ?, is_control = ? WHERE id = ? AND status = 'burn-in'`)
+    this
+      .stmt(`UPDATE canary_numbers SET status = 'ready', ready_at = ?, is_control = ? WHERE id = ? AND status = 'burn-in'`)
       .run(at, isControl ? 1 : 0, id);
   }
 
   /** Retires a number still in service; returns false when it already was out of service. */
   retire(id: string, at: string, reason: RetiredReason): boolean {
     return (
-      this.db
-        .prepare(
+      this
+        .stmt(
           `UPDATE canary_numbers SET status = 'retired', retired_at = ?, retired_reason = ?
            WHERE id = ? AND status IN ('burn-in', 'ready', 'assigned')`,
         )
@@ -220,8 +229,8 @@ export class NumberRepository {
   /** Retired numbers whose quarantine is over (or that never were given to a canary). */
   dueForRelease(quarantineEndedFor: string, retryFailedBefore: string): CanaryNumber[] {
     return (
-      this.db
-        .prepare(
+      this
+        .stmt(
           `SELECT * FROM canary_numbers
            WHERE status = 'retired'
              AND (assigned_at IS NULL OR retired_at <= @quarantineEndedFor)
@@ -233,36 +242,36 @@ export class NumberRepository {
   }
 
   markReleased(id: string, at: string): void {
-    this.db
-      .prepare(`UPDATE canary_numbers SET status = 'released', released_at = ?, release_error = NULL, release_attempted_at = ? WHERE id = ?`)
+    this
+      .stmt(`UPDATE canary_numbers SET status = 'released', released_at = ?, release_error = NULL, release_attempted_at = ? WHERE id = ?`)
       .run(at, at, id);
   }
 
   markReleaseFailed(id: string, at: string, error: string): void {
-    this.db.prepare('UPDATE canary_numbers SET release_error = ?, release_attempted_at = ? WHERE id = ?').run(error.slice(0, 1000), at, id);
+    this.stmt('UPDATE canary_numbers SET release_error = ?, release_attempted_at = ? WHERE id = ?').run(error.slice(0, 1000), at, id);
   }
 
   setMissing(id: string, since: string | null): void {
-    this.db.prepare('UPDATE canary_numbers SET missing_since = ? WHERE id = ?').run(since, id);
+    this.stmt('UPDATE canary_numbers SET missing_since = ? WHERE id = ?').run(since, id);
   }
 
   setBackfilledUntil(id: string, at: string): void {
-    this.db.prepare('UPDATE canary_numbers SET backfilled_until = ? WHERE id = ?').run(at, id);
+    this.stmt('UPDATE canary_numbers SET backfilled_until = ? WHERE id = ?').run(at, id);
   }
 
   numberOfCanary(canaryId: string): CanaryNumber | undefined {
-    const row = this.db
-      .prepare('SELECT n.* FROM canary_numbers n JOIN canaries c ON c.number_id = n.id WHERE c.id = ?')
+    const row = this
+      .stmt('SELECT n.* FROM canary_numbers n JOIN canaries c ON c.number_id = n.id WHERE c.id = ?')
       .get(canaryId) as NumberRow | undefined;
     return row && toNumber(row);
   }
 
   canaryIdOf(numberId: string): string | null {
-    return (this.db.prepare('SELECT id FROM canaries WHERE number_id = ?').pluck().get(numberId) as string | undefined) ?? null;
+    return (this.stmt('SELECT id FROM canaries WHERE number_id = ?').pluck().get(numberId) as string | undefined) ?? null;
   }
 
   /** Every phone number the tracer ever held: never bought twice, never handed to a second canary. */
   knownPhones(): Set<string> {
-    return new Set(this.db.prepare('SELECT phone_number FROM canary_numbers').pluck().all() as string[]);
+    return new Set(this.stmt('SELECT phone_number FROM canary_numbers').pluck().all() as string[]);
   }
 }
