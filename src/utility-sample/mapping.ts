@@ -18,7 +18,7 @@ export function utilityMappingJson(o: UtilityMappingOptions = {}) {
           full_name: 'persona.fullName', full_name_latin: 'persona.fullNameLatin', national_id: 'persona.nationalId',
           mobile: 'persona.phone.national', landline: 'persona.landline.national', created_at: at,
         },
-        unique: ['national_id'], lookup: ['mobile'],
+        unique: ['national_id', 'mobile'], lookup: ['mobile'],
       },
       {
         table: 'premises', key: 'premise_id', perCanary: true,
