@@ -110,6 +110,9 @@ async function webhookBench() {
     `(tracer stored ${oursCpu.requests} hits); CPU ratio bare/tracer ${(perReq(baseCpu) / perReq(oursCpu)).toFixed(2)}`);
 }
 
-await webhookBench();
+// BENCH_ONLY=webhook|planting runs one section (the planting one alone is also `npm run bench:planting`).
+const only = process.env.BENCH_ONLY;
+if (only && only !== 'webhook' && only !== 'planting') throw new Error('BENCH_ONLY must be webhook or planting');
+if (only !== 'planting') await webhookBench();
 // Second section: canaries planted into PostgreSQL, batched vs one at a time (scripts/bench/planting.ts).
-await plantingBench();
+if (only !== 'webhook') await plantingBench();

@@ -1,4 +1,5 @@
 import express from 'express';
+import type { RequestListener } from 'node:http';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openTracerDb, type Db } from './store/db.ts';
@@ -24,7 +25,7 @@ import { fillSampleUtility } from './utility-sample/fill.ts';
 import { createIdentityGenerator, type IdentityGenerator } from './identities/index.ts';
 import type { Locale } from './identities/types.ts';
 import { WebhookService } from './webhooks/service.ts';
-import { webhookRouter } from './webhooks/router.ts';
+import { webhookHandler } from './webhooks/handler.ts';
 import { RegistryAudit, TokenService } from './access/tokens.ts';
 import { channelVerdicts } from './attribution/report.ts';
 import { apiRouter } from './api/router.ts';
@@ -108,9 +109,9 @@ function registerJobs(s: { outbox: Outbox; callerEnricher: CallerEnricher }) {
   s.outbox.register('enrich-caller', s.callerEnricher.enrichCaller);
 }
 
-
 export interface App {
-  http: express.Express;
+  /** The whole HTTP surface as one node:http listener: webhooks on their own fast path, the rest on express. */
+  http: RequestListener;
   services: Services;
   close(): Promise<void>;
 }
@@ -122,22 +123,27 @@ export function createApp(deps: AppDeps): App {
   const db = openTracerDb(deps.config.tracerDb);
   const services = buildServices(deps.config, clock, log, db, deps.targets ?? [], deps.numberProvider);
 
-  const http = express();
-  http.disable('x-powered-by');
-  // No ETags: answers are never cached, and hashing every webhook answer costs the hot path.
-  http.set('etag', false);
-  http.set('trust proxy', 'loopback');
-  http.use(requestLog(log));
-  http.get('/healthz', (_req, res) => {
+  const api = express();
+  api.disable('x-powered-by');
+  api.set('etag', false);
+  api.set('trust proxy', 'loopback');
+  api.use(requestLog(log));
+  api.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  http.use('/twilio', webhookRouter(services.webhooks, {
+  api.use('/api/v1', apiRouter(services));
+  api.use(notFoundHandler);
+  api.use(errorHandler(log));
+
+  const webhooks = webhookHandler(services.webhooks, {
     authToken: deps.config.twilioAuthToken,
     publicBaseUrl: deps.config.publicBaseUrl,
-  }));
-  http.use('/api/v1', apiRouter(services));
-  http.use(notFoundHandler);
-  http.use(errorHandler(log));
+    log,
+  });
+  const http: RequestListener = (req, res) => {
+    if (req.url?.startsWith('/twilio/')) void webhooks(req, res);
+    else api(req, res);
+  };
 
   return {
     http,

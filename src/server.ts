@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type App, type AppDeps } from './app.ts';
 
@@ -45,7 +45,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   services.numberService.reconcileInBackground();
   sweepNumbers();
 
-  const server = app.http.listen(deps.config.port, deps.config.host);
+  const server = createServer(app.http).listen(deps.config.port, deps.config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -124,6 +124,26 @@ describe('Twilio webhooks', () => {
     expect(hit.classification).toBe('unmatched');
   });
 
+  it('when the content type carries a charset, then the webhook is still accepted', async () => {
+    const params = callParams(canary.phoneNumber, '+966501112233');
+    const twilio = (await import('twilio')).default;
+    const sig = twilio.getExpectedTwilioSignature('test-auth-token-0123456789abcdef', `${PUBLIC_BASE_URL}/twilio/voice`, params);
+    const res = await request(app.http).post('/twilio/voice').set('Content-Type', 'application/x-www-form-urlencoded; charset=UTF-8')
+      .set('X-Twilio-Signature', sig).send(new URLSearchParams(params).toString());
+    expect(res.status).toBe(200);
+    expect(hitCount()).toBe(1);
+  });
+
+  it('when a webhook path is unknown or not POSTed, then 404 or 405 with a code, and nothing stored', async () => {
+    const unknown = await signedWebhook(app, '/twilio/fax', callParams(canary.phoneNumber, '+966501112233'));
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toBe('not-found');
+    const get = await request(app.http).get('/twilio/voice');
+    expect(get.status).toBe(405);
+    expect(get.body.error).toBe('method-not-allowed');
+    expect(hitCount()).toBe(0);
+  });
+
   it('when a webhook is not form-encoded, then 400 and nothing stored', async () => {
     const res = await request(app.http).post('/twilio/voice').set('Content-Type', 'application/json').send(JSON.stringify(callParams(canary.phoneNumber, '+1')));
     expect(res.status).toBe(400);

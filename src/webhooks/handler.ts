@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError, describeIssues } from '../errors.ts';
+import { smsParams, statusParams, voiceParams } from '../hits/params.ts';
+import type { Logger } from '../log.ts';
+import type { WebhookService } from './service.ts';
+import { BodyTooLarge, isTwilioSigned, parseForm, readBody, type FormParams } from './form.ts';
+
+const MAX_PARAMS = 1000;
+const MAX_BODY_BYTES = 100 * 1024;
+
+export interface WebhookOptions {
+  authToken: string;
+  publicBaseUrl: string;
+  log: Logger;
+}
+
+type Route = (service: WebhookService, params: FormParams, res: ServerResponse) => Promise<void>;
+
+const ROUTES: Record<string, Route> = {
+  '/twilio/voice': async (service, params, res) => sendXml(res, await service.inboundCall(parse(voiceParams, params), params)),
+  '/twilio/sms': async (service, params, res) => sendXml(res, await service.inboundSms(parse(smsParams, params), params)),
+  '/twilio/status': async (service, params, res) => {
+    await service.statusCallback(parse(statusParams, params), params);
+    res.writeHead(204).end();
+  },
+};
+
+/**
+ * Twilio's side door, on plain node:http: it is the hot path (`npm run bench`) and needs nothing
+ * a framework adds. Every request is checked against X-Twilio-Signature for the public URL it was
+ * sent to; a forgery is a security event and never a hit. Answers go out only after the hit has
+ * been committed.
+ */
+export function webhookHandler(service: WebhookService, o: WebhookOptions) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const path = (req.url ?? '/').split('?', 1)[0]!;
+      const route = ROUTES[path];
+      if (!route) throw new AppError('not-found', `no webhook at ${path}`, 404);
+      if (req.method !== 'POST') throw new AppError('method-not-allowed', 'Twilio webhooks are POSTed', 405);
+      if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
+        throw new AppError('unsupported-media-type', 'Twilio webhooks are application/x-www-form-urlencoded', 400);
+      }
+      const params = await readParams(req);
+      const url = o.publicBaseUrl + (req.url ?? '');
+      const signature = header(req, 'x-twilio-signature');
+      if (!isTwilioSigned(o.authToken, signature, url, params)) {
+        service.recordForgery({
+          path,
+          remoteAddr: clientAddress(req),
+          reason: signature ? 'signature-mismatch' : 'signature-missing',
+          url,
+          params,
+        });
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('forbidden');
+        return;
+      }
+      await route(service, params, res);
+    } catch (err) {
+      sendError(res, err, o.log, req);
+    }
+  };
+}
+
+async function readParams(req: IncomingMessage): Promise<FormParams> {
+  let body: string;
+  try {
+    body = await readBody(req, MAX_BODY_BYTES);
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw new AppError('payload-too-large', 'the request body is over 100 kB', 413);
+    throw err;
+  }
+  const params = parseForm(body, MAX_PARAMS);
+  if (!params) throw new AppError('payload-too-large', `more than ${MAX_PARAMS} parameters`, 413);
+  return params;
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: any[] } } }, body: unknown): T {
+  const r = schema.safeParse(body);
+  if (!r.success) throw new AppError('invalid-webhook', `webhook parameters: ${describeIssues(r.error.issues)}`, 400);
+  return r.data;
+}
+
+const header = (req: IncomingMessage, name: string) => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/** The peer, or — behind a proxy on this host — the client it names. */
+function clientAddress(req: IncomingMessage): string | null {
+  const peer = req.socket.remoteAddress ?? null;
+  const forwarded = header(req, 'x-forwarded-for');
+  const loopback = peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';
+  return loopback && forwarded ? forwarded.split(',')[0]!.trim().slice(0, 64) : peer;
+}
+
+function sendXml(res: ServerResponse, twiml: string): void {
+  res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(twiml) });
+  res.end(twiml);
+}
+
+/** Same contract as the API's error middleware: a stable code, a message, never internals. */
+function sendError(res: ServerResponse, err: unknown, log: Logger, req: IncomingMessage): void {
+  const e = err instanceof AppError ? err : new AppError('internal', 'internal error', 500);
+  if (e.status >= 500) log.error({ err, path: req.url, method: req.method }, 'webhook failed');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: e.code, message: e.message });
+  res.writeHead(e.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
