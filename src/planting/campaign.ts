@@ -169,23 +169,23 @@ export class CampaignPlanter {
       ...variants.map((v) => `ref:${v.reference}`),
     ];
     const out = [...drawn];
-    let todo = out.map((_, i) => i);
-    for (let attempt = 0; attempt < 20 && todo.length > 0; attempt++) {
+    let remaining = out.map((_, i) => i);
+    for (let attempt = 0; attempt < 20 && remaining.length > 0; attempt++) {
       const clashes = new Set<number>();
-      for (const i of todo) {
+      for (const i of remaining) {
         const k = keys(out[i]!).filter((x) => !x.endsWith(':'));
         if (k.some((x) => seen.has(x))) clashes.add(i);
         else for (const x of k) seen.add(x);
       }
       for (const t of targets) {
-        const batch = todo.map((i) => out[i]!.identity);
-        if (t.collidesMany) for (const j of await t.collidesMany(batch)) clashes.add(todo[j]!);
-        else if (t.collides) for (const [j, id] of batch.entries()) if (await t.collides(id)) clashes.add(todo[j]!);
+        const batch = remaining.map((i) => out[i]!.identity);
+        if (t.collidesMany) for (const j of await t.collidesMany(batch)) clashes.add(remaining[j]!);
+        else if (t.collides) for (const [j, id] of batch.entries()) if (await t.collides(id)) clashes.add(remaining[j]!);
       }
-      todo = [...clashes];
-      for (const i of todo) out[i] = this.drawHere(locale, out[i]!.identity.persona.phone.e164, channels.length);
+      remaining = [...clashes];
+      for (const i of remaining) out[i] = this.drawHere(locale, out[i]!.identity.persona.phone.e164, channels.length);
     }
-    if (todo.length > 0) throw new AppError('identity-collision', 'could not generate identities that no real record already holds (20 attempts)', 409);
+    if (remaining.length > 0) throw new AppError('identity-collision', 'could not generate identities that no real record already holds (20 attempts)', 409);
     return out;
   }
 

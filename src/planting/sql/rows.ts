@@ -44,18 +44,18 @@ export class RowWriter {
   async write(tx: SqlTx, requests: Array<{ ctx: ExpressionContext; siblings?: PlantingDetails[] }>): Promise<WrittenRow[][]> {
     const written: WrittenRow[][] = requests.map(() => []);
     for (const t of this.mapping.tables) {
-      const todo: Array<{ i: number; values: Record<string, Scalar> }> = [];
+      const remaining: Array<{ i: number; values: Record<string, Scalar> }> = [];
       requests.forEach((r, i) => {
         const reused = t.perCanary ? r.siblings?.flatMap((d) => rowsOf(d) ?? []).find((w) => w.table === t.table) : undefined;
         if (reused) {
           written[i]!.push({ ...reused, inserted: false });
           setRef(r.ctx, t, reused.values, reused.key);
         } else {
-          todo.push({ i, values: this.render(t, r.ctx) });
+          remaining.push({ i, values: this.render(t, r.ctx) });
         }
       });
-      const keys = await this.insert(tx, t, todo.map((x) => x.values));
-      todo.forEach(({ i, values }, j) => {
+      const keys = await this.insert(tx, t, remaining.map((x) => x.values));
+      remaining.forEach(({ i, values }, j) => {
         written[i]!.push({ table: t.table, key: keys[j]!, values, inserted: true });
         setRef(requests[i]!.ctx, t, values, keys[j]!);
       });
