@@ -63,6 +63,13 @@ describe('the tracer CLI', () => {
     expect(bad.stderr).toMatch(/^error: invalid-request: locale/);
   }, 30_000);
 
+  it('when a campaign is created at the console, then the text output sums it up instead of scrolling every row', async () => {
+    const { stdout } = await tracer('canaries', 'create', '--channel', 'Vendor A', '--count', '55');
+    expect(stdout).toContain('... and 35 more (--json lists them all)');
+    expect(stdout).toContain('created 55 canaries with 55 planting(s)');
+    expect(stdout.trim().split('\n')).toHaveLength(2 + 20 + 2);
+  }, 60_000);
+
   it('when --help is asked for, then every command documents itself', async () => {
     const { stdout } = await tracer('--help');
     for (const cmd of ['serve', 'migrate', 'channels', 'canaries', 'hits', 'report', 'token', 'simulate', 'demo', 'identities']) expect(stdout).toContain(cmd);

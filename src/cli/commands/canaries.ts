@@ -1,10 +1,23 @@
 import type { Command } from 'commander';
 import { presentCanary } from '../../api/present.ts';
+import type { Canary } from '../../canaries/repository.ts';
 import { table } from '../format.ts';
 import { consoleActor, print, withApp } from '../context.ts';
 import { printDryRun, registerCanaryWithdraw } from './plantings.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+const SHOWN = 20;
+
+/** A campaign of thousands is summed up, not scrolled: the first rows, then a count (--json has all). */
+function summariseCreated(created: Canary[]): string {
+  const rows = created.slice(0, created.length > 50 ? SHOWN : created.length);
+  const lines = [table(rows.map((c) => ({ id: c.id, phone: c.phoneNumber, name: c.persona.fullName, plantings: c.plantings.length })),
+    ['id', 'phone', 'name', 'plantings'])];
+  if (rows.length < created.length) lines.push(`... and ${created.length - rows.length} more (--json lists them all)`);
+  const plantings = created.reduce((n, c) => n + c.plantings.length, 0);
+  lines.push(`created ${created.length} canar${created.length === 1 ? 'y' : 'ies'} with ${plantings} planting(s)`);
+  return lines.join('\n');
+}
 
 export function registerCanaryCommands(program: Command): void {
   const canaries = program.command('canaries').description('fake customers and complaints, each on its own number');
@@ -23,9 +36,7 @@ export function registerCanaryCommands(program: Command): void {
         if (o.dryRun) return printDryRun(services, { channelIds, locale: o.locale, count: o.count }, o.json);
         const created = await services.canaries.create({ channelIds, locale: o.locale, count: o.count });
         services.audit.record(consoleActor(), 'admin', 'create', created.map((c) => c.id).join(','));
-        print(o.json, { canaries: created.map(presentCanary) }, () =>
-          table(created.map((c) => ({ id: c.id, phone: c.phoneNumber, name: c.persona.fullName, plantings: c.plantings.length })),
-            ['id', 'phone', 'name', 'plantings']));
+        print(o.json, { canaries: created.map(presentCanary) }, () => summariseCreated(created));
       });
     });
 
