@@ -68,7 +68,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   const provider = numberKit.provider.name;
   const batch = new CampaignPlanter({ db, canaries: canaryRepo, pool, targets, evidence, generatorFor, clock, log });
   let drainSoon: () => void = () => {};
-  const ingestor = new HitIngestor(db, hits, numbers, canaryRepo, evidence, outbox, () => drainSoon());
+  const ingestor = new HitIngestor(db, hits, evidence, outbox, () => drainSoon());
   const { numberService, callerEnricher } = numberKit.withIngest(ingestor, hits);
   ingestor.useCallerCache(callerEnricher.cachedWrite);
   const services = {

@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
 import type { Outbox } from '../outbox/outbox.ts';
-import type { CanaryNumber, NumberRepository } from '../numbers/repository.ts';
-import type { CanaryRepository } from '../canaries/repository.ts';
 import { newId } from '../ids.ts';
 import type { Hit, HitClassification, HitKind } from './hit.ts';
 import type { HitRepository } from './repository.ts';
@@ -37,6 +35,24 @@ export interface IngestResult {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+interface CalledNumber {
+  numberId: string;
+  status: string;
+  isControl: boolean;
+  burnInEndsAt: string | null;
+  canaryId: string | null;
+  firstPlantedAt: string | null;
+}
+
+interface CalledRow {
+  id: string;
+  status: string;
+  is_control: number;
+  burn_in_ends_at: string | null;
+  canary_id: string | null;
+  first_planted: string | null;
+}
+
 type Job =
   | { type: 'hit'; event: InboundEvent; resolve: (r: IngestResult) => void; reject: (e: unknown) => void }
   | { type: 'status'; event: StatusEvent; resolve: (r: boolean) => void; reject: (e: unknown) => void };
@@ -51,15 +67,22 @@ export class HitIngestor {
   private queue: Job[] = [];
   private scheduled = false;
 
+  private readonly calledStmt;
+
   constructor(
     private readonly db: Db,
     private readonly hits: HitRepository,
-    private readonly numbers: NumberRepository,
-    private readonly canaries: CanaryRepository,
     private readonly evidence: EvidenceLog,
     private readonly outbox: Outbox,
     private readonly onCommitted: () => void = () => {},
-  ) {}
+  ) {
+    this.calledStmt = db.prepare(
+      `SELECT n.id, n.status, n.is_control, n.burn_in_ends_at, c.id AS canary_id,
+              (SELECT min(p.planted_at) FROM plantings p WHERE p.canary_id = c.id AND p.planted_at IS NOT NULL) AS first_planted
+       FROM canary_numbers n LEFT JOIN canaries c ON c.number_id = n.id
+       WHERE n.phone_number = ?`,
+    );
+  }
 
   private knownCaller: (from: string) => ((hitId: string) => void) | undefined = () => undefined;
 
@@ -116,13 +139,13 @@ export class HitIngestor {
   }
 
   private applyHit(e: InboundEvent): IngestResult {
-    const number = this.numbers.findByPhone(e.to);
-    const canaryId = number ? (this.canaries.canaryIdForNumber(number.id) ?? null) : null;
-    const classification = this.classify(number, canaryId, e.receivedAt);
+    const target = this.targetOf(e.to);
+    const canaryId = target?.canaryId ?? null;
+    const classification = this.classify(target, e.receivedAt);
     const id = newId('hit');
     const row = {
       id, kind: e.kind, providerSid: e.sid, from: e.from, to: e.to, callerName: e.callerName, body: e.body,
-      receivedAt: e.receivedAt, numberId: number?.id ?? null, canaryId, classification,
+      receivedAt: e.receivedAt, numberId: target?.numberId ?? null, canaryId, classification,
     };
     const raw = JSON.stringify(e.raw);
     const initialStatus = e.kind === 'call' ? (e.callStatus ?? null) : null;
@@ -151,12 +174,20 @@ export class HitIngestor {
     return true;
   }
 
-  private classify(number: CanaryNumber | undefined, canaryId: string | null, at: string): HitClassification {
-    if (number?.isControl) return 'control';
+  /** Everything classification needs about the number called, in one indexed read (hot path). */
+  private targetOf(phone: string): CalledNumber | undefined {
+    const r = this.calledStmt.get(phone) as CalledRow | undefined;
+    return r && {
+      numberId: r.id, status: r.status, isControl: r.is_control === 1, burnInEndsAt: r.burn_in_ends_at,
+      canaryId: r.canary_id, firstPlantedAt: r.first_planted,
+    };
+  }
+
+  private classify(n: CalledNumber | undefined, at: string): HitClassification {
+    if (n?.isControl) return 'control';
     // By time too: a call backfilled after the burn-in ended still belongs to the burn-in it rang in.
-    if (number?.status === 'burn-in' || (number?.burnInEndsAt && at < number.burnInEndsAt)) return 'burn-in';
-    if (!canaryId) return 'unmatched';
-    const planted = this.canaries.firstPlantedAt(canaryId);
-    return planted !== null && planted <= at ? 'after-planting' : 'before-planting';
+    if (n?.status === 'burn-in' || (n?.burnInEndsAt && at < n.burnInEndsAt)) return 'burn-in';
+    if (!n?.canaryId) return 'unmatched';
+    return n.firstPlantedAt !== null && n.firstPlantedAt <= at ? 'after-planting' : 'before-planting';
   }
 }
