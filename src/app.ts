@@ -15,7 +15,7 @@ import { composeNumbers, type NumberProvider } from './numbers/index.ts';
 import type { CallerEnricher } from './numbers/enrichment.ts';
 import { TargetRegistry, type PlantingTarget } from './planting/target.ts';
 import { createTarget } from './planting/factory.ts';
-import { CampaignPlanter } from './planting/campaign.ts';
+import { PlantingPipeline } from './planting/pipeline.ts';
 import { PlantingRepository } from './planting/repository.ts';
 import { PlantingService } from './planting/service.ts';
 import { dryRunCreation } from './planting/dry-run.ts';
@@ -27,7 +27,7 @@ import type { Locale } from './identities/types.ts';
 import { WebhookService } from './webhooks/service.ts';
 import { webhookHandler } from './webhooks/handler.ts';
 import { RegistryAudit, TokenService } from './access/tokens.ts';
-import { channelVerdicts } from './attribution/report.ts';
+import { AttributionReports, type ReportQuery } from './attribution/report.ts';
 import { apiRouter } from './api/router.ts';
 import { errorHandler, notFoundHandler } from './api/errors.ts';
 import { requestLog } from './api/request-log.ts';
@@ -66,26 +66,29 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   const numberKit = composeNumbers({ config, clock, log, db, repo: numbers, evidence, provider: numberProvider });
   const { pool } = numberKit;
   const provider = numberKit.provider.name;
-  const batch = new CampaignPlanter({ db, canaries: canaryRepo, pool, targets, evidence, generatorFor, clock, log });
   let drainSoon: () => void = () => {};
+  const attribution = new AttributionReports(db, clock);
   const ingestor = new HitIngestor(db, hits, evidence, outbox, () => drainSoon());
   const { numberService, callerEnricher } = numberKit.withIngest(ingestor, hits);
+  const pipeline = new PlantingPipeline({
+    db, canaries: canaryRepo, pool, targets, evidence, generatorFor, clock, log,
+    retireNumberOfCanary: (canaryId) => numberService.lifecycle.retireNumberOfCanary(canaryId),
+  });
   ingestor.useCallerCache(callerEnricher.cachedWrite);
   const services = {
     config, clock, log, db, evidence, outbox, numbers, hits, ingestor, targets, pool, provider,
     numberProvider: numberKit.provider, numberService, numberLifecycle: numberService.lifecycle, callerEnricher,
     channels: new ChannelService(channelRepo, clock, () => targets.names()),
-    canaries: new CanaryService({
-      db, canaries: canaryRepo, channels: channelRepo, pool, targets, evidence, generatorFor,
-      defaultLocale: config.defaultLocale, clock, log, batch,
-    }),
+    pipeline,
+    canaries: new CanaryService({ canaries: canaryRepo, channels: channelRepo, targets, pipeline, defaultLocale: config.defaultLocale }),
     plantings: new PlantingService({
       db, plantings: new PlantingRepository(db), canaries: canaryRepo, channels: channelRepo, targets, evidence, clock, log,
       onCanaryWithdrawn: (canaryId) => numberService.lifecycle.retireNumberOfCanary(canaryId),
     }),
     /** What creating these canaries would write, writing nothing. */
     dryRun: (input: CreateCanariesInput) => dryRunCreation({
-      channels: channelRepo, targets, generatorFor, defaultLocale: config.defaultLocale, batched: (c) => batch.handles(c),
+      channels: channelRepo, targets, generatorFor, defaultLocale: config.defaultLocale,
+      batched: (c) => c.every((ch) => typeof targets.get(ch.target)?.plantBatch === 'function'),
     }, input),
     webhooks: new WebhookService(db, ingestor, clock, log, {
       defaultLocale: config.defaultLocale, greeting: config.voiceGreeting, record: config.voiceRecord,
@@ -93,7 +96,8 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     }),
     tokens: new TokenService(db, clock),
     audit: new RegistryAudit(db, clock),
-    report: () => channelVerdicts(db, clock()),
+    attribution,
+    report: (q: ReportQuery = {}) => attribution.report(q),
     /** Set by the server: start draining the outbox after a commit, off the request path. */
     setDrainTrigger(fn: () => void) {
       drainSoon = fn;

@@ -14,6 +14,12 @@ const hitQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
 });
 
+const reportQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cursor: z.string().max(200).optional(),
+  rebuild: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+});
+
 /** /api/v1: thin — parse, call one domain function, shape the answer. */
 export function apiRouter(s: Services): express.Router {
   const r = express.Router();
@@ -62,8 +68,10 @@ export function apiRouter(s: Services): express.Router {
     res.json(presentHit(hit, true));
   });
 
-  r.get('/report', requirePermission('report:read'), (_req, res) => {
-    res.json(s.report());
+  r.get('/report', requirePermission('report:read'), (req, res) => {
+    const q = reportQuery.parse(req.query);
+    if (q.rebuild) s.attribution.rebuild();
+    res.json(s.report({ limit: q.limit, cursor: q.cursor }));
   });
   r.get('/evidence', requirePermission('evidence:read'), (req, res) => {
     const after = z.coerce.number().int().min(0).default(0).parse(req.query.after);

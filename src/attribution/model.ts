@@ -58,16 +58,22 @@ export const DEFAULT_DECODER_OPTIONS: DecoderOptions = {
   strayFactor: 0.25,
   maxLeakers: 3,
   maxCandidates: 18,
-  thresholds: { leaking: 0.95, suspect: 0.5, clean: 0.05 },
+  thresholds: { leaking: 0.95, suspect: 0.5, clean: 0.01 },
 };
 
 export interface DecoderInput {
   channels: string[];
+  /** Names to use in the reasons (default: the ids). */
+  channelNames?: Record<string, string>;
   exposures: Exposure[];
   calls: Iterable<DecoderCall>;
   /** Background calls per number-day, measured on controls and burn-in. */
   backgroundPerNumberDay: number;
+  /** The time the data stands at: a canary exposed an hour ago and not yet called is only a partial miss. Default: no censoring. */
+  now?: number;
   options?: Partial<DecoderOptions>;
+  /** The facts already indexed (the report indexes while streaming the hits); `calls` is then ignored. */
+  prebuilt?: import('./facts-index.ts').FactsIndex;
 }
 
 export type ChannelVerdictName = 'leaking' | 'suspect' | 'clean' | 'undetermined' | 'no-data';

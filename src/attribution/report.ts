@@ -1,7 +1,19 @@
+// The attribution report: every channel's verdict from the noise-aware decoder (src/attribution/decoder.ts)
+// over the facts as they stand now (src/attribution/facts.ts), with the raw contact figures beside it.
 import type { Db } from '../store/db.ts';
+import { AppError } from '../errors.ts';
 import { controlBackground, type ControlBackground } from '../numbers/background.ts';
+import { decode } from './decoder.ts';
+import { indexFacts, type FactsIndex } from './facts-index.ts';
+import { loadFacts, type Background } from './facts.ts';
+import type { ChannelVerdictName, DecoderOptions, DecoderResult } from './model.ts';
 
-export type Verdict = 'leaking' | 'suspect' | 'clean' | 'no-data';
+export type Verdict = ChannelVerdictName;
+
+/** Lists inside the report are capped; the totals beside them say how many there were. */
+const CALLERS_SHOWN = 20;
+const HIT_IDS_SHOWN = 200;
+const NOISE_CALLERS_SHOWN = 50;
 
 export interface Caller {
   number: string;
@@ -13,120 +25,211 @@ export interface ChannelVerdict {
   name: string;
   kind: string;
   verdict: Verdict;
+  /** Posterior probability that this channel leaks. */
+  probability: number;
+  reasons: string[];
+  exposedCanaries: number;
+  /** Same as exposedCanaries (kept for clients of the first report). */
   canaries: number;
+  /** Exposed canaries that any caller rang after their exposure. */
   canariesCalled: number;
+  /** Calls and SMS to exposed canaries after their exposure, from anyone. */
   hits: number;
+  /** Earliest contact after exposure on any of its canaries, minutes. */
   firstContactMinutes: number | null;
   callers: Caller[];
-  /** The evidence hits behind the verdict. */
+  callersTotal: number;
+  /** The most likely leak party and its first call on each canary: the evidence behind the verdict. */
+  party: Caller | null;
   hitIds: string[];
+}
+
+export interface ReportModel {
+  backgroundPerNumberDay: number;
+  callBackProbability: number;
+  prior: number;
+  method: DecoderResult['method'];
+  background: Background;
+  thresholds: DecoderOptions['thresholds'];
 }
 
 export interface Report {
   generatedAt: string;
   channels: ChannelVerdict[];
-  /** Control fields: the background call rate measured on control numbers (see src/numbers/background.ts). */
-  noise: { unmatchedHits: number; beforePlantingHits: number; controlHits: number; burnInHits: number; noiseCallers: string[] } & ControlBackground;
+  /** Pass as `cursor` for the next page of channels; null on the last page. */
+  nextCursor: string | null;
+  model: ReportModel;
+  campaigns: Array<{ id: string; name: string; design: string; status: string; canaries: number }>;
+  noise: {
+    unmatchedHits: number;
+    beforePlantingHits: number;
+    controlHits: number;
+    burnInHits: number;
+    noiseCallers: string[];
+    noiseCallersTotal: number;
+  } & ControlBackground;
 }
 
-interface PlantingFact {
-  channel_id: string;
-  canary_id: string;
-  planted_at: string;
+export interface ReportQuery {
+  limit?: number;
+  cursor?: string;
+  options?: Partial<DecoderOptions>;
 }
 
-interface HitFact {
-  id: string;
-  canary_id: string | null;
-  from_number: string;
-  caller_name: string | null;
-  received_at: string;
-  classification: string;
+interface Decoded {
+  key: string;
+  result: DecoderResult;
+  idx: FactsIndex;
+  channels: Array<{ id: string; name: string; kind: string }>;
+  background: Background;
+  names: Map<string, string>;
 }
-
-const NOISE_CLASSES = new Set(['unmatched', 'before-planting', 'control', 'burn-in']);
 
 /**
- * Which channels leak. A hit is evidence when it reaches a canary after that canary was planted in
- * the channel, from a caller who is not noise. Noise, first version: a caller who has also rung a
- * number no canary holds, a control, a number in burn-in, or a canary before it was planted — the
- * signature of someone dialling at random rather than from a leaked ticket.
- * A channel leaks when a canary planted only there was reached; when only canaries it shares with
- * other channels were reached it is suspect; with canaries and no evidence it is clean.
+ * Decodes once per state of the facts (new hits, plantings, channels, or a new minute) and pages
+ * over the result, so reading page after page does not decode again.
  */
-export function channelVerdicts(db: Db, now: Date): Report {
-  const channels = db.prepare('SELECT id, name, kind FROM channels ORDER BY created_at, id').all() as Array<{ id: string; name: string; kind: string }>;
-  const plantings = db
-    .prepare(`SELECT channel_id, canary_id, planted_at FROM plantings WHERE planted_at IS NOT NULL`)
-    .all() as PlantingFact[];
-  const hits = db
-    .prepare('SELECT id, canary_id, from_number, caller_name, received_at, classification FROM hits ORDER BY received_at, id')
-    .all() as HitFact[];
+export class AttributionReports {
+  private cached: Decoded | null = null;
 
-  const noiseCallers = new Set(hits.filter((h) => NOISE_CLASSES.has(h.classification)).map((h) => h.from_number));
-  const channelsOfCanary = new Map<string, Set<string>>();
-  for (const p of plantings) {
-    if (!channelsOfCanary.has(p.canary_id)) channelsOfCanary.set(p.canary_id, new Set());
-    channelsOfCanary.get(p.canary_id)!.add(p.channel_id);
-  }
-  const hitsOfCanary = new Map<string, HitFact[]>();
-  for (const h of hits) {
-    if (!h.canary_id || NOISE_CLASSES.has(h.classification) || noiseCallers.has(h.from_number)) continue;
-    if (!hitsOfCanary.has(h.canary_id)) hitsOfCanary.set(h.canary_id, []);
-    hitsOfCanary.get(h.canary_id)!.push(h);
+  constructor(private readonly db: Db, private readonly clock: () => Date, private readonly options: Partial<DecoderOptions> = {}) {}
+
+  report(q: ReportQuery = {}): Report {
+    const now = this.clock();
+    const d = this.decoded(now, q.options);
+    const limit = q.limit ?? 200;
+    const start = q.cursor ? decodeCursor(q.cursor, d.channels.length) : 0;
+    const page = d.channels.slice(start, start + limit);
+    const posterior = new Map(d.result.channels.map((c) => [c.channelId, c]));
+    return {
+      generatedAt: now.toISOString(),
+      channels: page.map((ch) => this.channelVerdict(d, ch, posterior.get(ch.id)!)),
+      nextCursor: start + limit < d.channels.length ? encodeCursor(start + limit) : null,
+      model: {
+        backgroundPerNumberDay: d.result.backgroundPerNumberDay,
+        callBackProbability: d.result.callBackProbability,
+        prior: d.result.prior,
+        method: d.result.method,
+        background: d.background,
+        thresholds: { ...DEFAULT_THRESHOLDS, ...q.options?.thresholds, ...this.options.thresholds },
+      },
+      campaigns: this.campaigns(),
+      noise: this.noise(d, now),
+    };
   }
 
-  const verdicts = channels.map((ch): ChannelVerdict => {
-    const mine = plantings.filter((p) => p.channel_id === ch.id);
-    let called = 0;
-    let leakedAlone = false;
-    let first: number | null = null;
-    const evidence: HitFact[] = [];
-    for (const p of mine) {
-      const after = (hitsOfCanary.get(p.canary_id) ?? []).filter((h) => h.received_at >= p.planted_at);
-      if (after.length === 0) continue;
-      called++;
-      evidence.push(...after);
-      if (channelsOfCanary.get(p.canary_id)!.size === 1) leakedAlone = true;
-      const minutes = (Date.parse(after[0]!.received_at) - Date.parse(p.planted_at)) / 60_000;
-      first = first === null ? minutes : Math.min(first, minutes);
-    }
-    const verdict: Verdict = mine.length === 0 ? 'no-data' : leakedAlone ? 'leaking' : called > 0 ? 'suspect' : 'clean';
+  /** Drops the cached decode: the next report reads every fact again (`tracer report --rebuild`). */
+  rebuild(): void {
+    this.cached = null;
+  }
+
+  private decoded(now: Date, extra: Partial<DecoderOptions> = {}): Decoded {
+    const key = `${this.factsVersion()}|${Math.floor(now.getTime() / 60_000)}|${JSON.stringify(extra)}`;
+    if (this.cached?.key === key) return this.cached;
+    const facts = loadFacts(this.db, now);
+    const options = { ...this.options, ...extra };
+    const input = {
+      channels: facts.channels.map((c) => c.id),
+      channelNames: Object.fromEntries(facts.channels.map((c) => [c.id, c.name])),
+      exposures: facts.exposures,
+      backgroundPerNumberDay: facts.background.perNumberDay,
+      now: now.getTime(),
+      options,
+    };
+    const idx = indexFacts(input.channels, input.exposures, facts.calls());
+    const result = decode({ ...input, calls: [], prebuilt: idx });
+    this.cached = { key, result, idx, channels: facts.channels, background: facts.background, names: facts.callerNames() };
+    return this.cached;
+  }
+
+  /** Changes whenever a fact the report reads changes. */
+  private factsVersion(): string {
+    const row = this.db.prepare(
+      `SELECT (SELECT coalesce(max(rowid), 0) || ':' || count(*) FROM hits) || '|' ||
+              (SELECT count(*) || ':' || coalesce(max(exposed_at), '') || ':' || coalesce(max(withdrawn_at), '') || ':' || total(length(exposed_at)) FROM plantings) || '|' ||
+              (SELECT count(*) || ':' || coalesce(max(created_at), '') FROM channels) || '|' ||
+              (SELECT count(*) || ':' || total(is_control) || ':' || coalesce(max(ready_at), '') || coalesce(max(retired_at), '') FROM canary_numbers)`,
+    ).pluck().get() as string;
+    return row;
+  }
+
+  private channelVerdict(d: Decoded, ch: { id: string; name: string; kind: string }, post: DecoderResult['channels'][number]): ChannelVerdict {
+    const raw = rawContacts(d.idx, ch.id);
+    const caller = (n: string): Caller => ({ number: n, name: d.names.get(n) ?? null });
     return {
       channelId: ch.id,
       name: ch.name,
       kind: ch.kind,
-      verdict,
-      canaries: mine.length,
-      canariesCalled: called,
-      hits: evidence.length,
-      firstContactMinutes: first === null ? null : Math.round(first * 10) / 10,
-      callers: distinctCallers(evidence),
-      hitIds: evidence.map((h) => h.id),
+      verdict: post.verdict,
+      probability: post.probability,
+      reasons: post.reasons,
+      exposedCanaries: post.exposedCanaries,
+      canaries: post.exposedCanaries,
+      canariesCalled: raw.canariesCalled,
+      hits: raw.hits,
+      firstContactMinutes: raw.firstMs === null ? null : Math.round(raw.firstMs / 6_000) / 10,
+      callers: raw.callers.slice(0, CALLERS_SHOWN).map(caller),
+      callersTotal: raw.callers.length,
+      party: post.party && !post.party.startsWith('withheld:') ? caller(post.party) : null,
+      hitIds: post.evidenceCallIds.slice(0, HIT_IDS_SHOWN),
     };
-  });
+  }
 
-  const count = (c: string) => hits.filter((h) => h.classification === c).length;
-  return {
-    generatedAt: now.toISOString(),
-    channels: verdicts,
-    noise: {
-      unmatchedHits: count('unmatched'),
-      beforePlantingHits: count('before-planting'),
-      controlHits: count('control'),
-      burnInHits: count('burn-in'),
-      noiseCallers: [...noiseCallers].sort(),
-      ...controlBackground(db, now),
-    },
-  };
+  private campaigns(): Report['campaigns'] {
+    return this.db.prepare(
+      `SELECT c.id, c.name, c.design, c.status, (SELECT count(*) FROM canaries k WHERE k.campaign_id = c.id) AS canaries
+       FROM campaigns c ORDER BY c.created_at DESC, c.id LIMIT 100`,
+    ).all() as Report['campaigns'];
+  }
+
+  private noise(d: Decoded, now: Date): Report['noise'] {
+    const counts = new Map(this.db.prepare('SELECT classification, count(*) FROM hits GROUP BY classification').raw().all() as Array<[string, number]>);
+    const noisy: string[] = [];
+    for (const [caller, s] of d.idx.callers) if (s.noise > 0 && !caller.startsWith('withheld:')) noisy.push(caller);
+    noisy.sort();
+    return {
+      unmatchedHits: counts.get('unmatched') ?? 0,
+      beforePlantingHits: counts.get('before-planting') ?? 0,
+      controlHits: counts.get('control') ?? 0,
+      burnInHits: counts.get('burn-in') ?? 0,
+      noiseCallers: noisy.slice(0, NOISE_CALLERS_SHOWN),
+      noiseCallersTotal: noisy.length,
+      ...controlBackground(this.db, now),
+    };
+  }
 }
 
-function distinctCallers(hits: HitFact[]): Caller[] {
-  const byNumber = new Map<string, string | null>();
-  for (const h of hits) {
-    if (!byNumber.has(h.from_number) || (byNumber.get(h.from_number) === null && h.caller_name)) {
-      byNumber.set(h.from_number, h.caller_name);
+const DEFAULT_THRESHOLDS = { leaking: 0.95, suspect: 0.5, clean: 0.01 };
+
+/** Contacts after exposure on a channel's canaries, from anyone: the figures an investigator checks first. */
+function rawContacts(idx: FactsIndex, channelId: string) {
+  let hits = 0;
+  let canariesCalled = 0;
+  let firstMs: number | null = null;
+  const callers: string[] = [];
+  const seen = new Set<string>();
+  for (const k of idx.canariesOf.get(channelId) ?? []) {
+    let called = false;
+    for (const pair of idx.callsOn.get(k.canaryId) ?? []) {
+      const after = pair.times.filter((t) => t >= k.from);
+      if (after.length === 0) continue;
+      called = true;
+      hits += after.length + (pair.count - pair.times.length);
+      firstMs = firstMs === null ? after[0]! - k.from : Math.min(firstMs, after[0]! - k.from);
+      if (!seen.has(pair.caller) && !pair.caller.startsWith('withheld:')) {
+        seen.add(pair.caller);
+        callers.push(pair.caller);
+      }
     }
+    if (called) canariesCalled++;
   }
-  return [...byNumber].map(([number, name]) => ({ number, name }));
+  return { hits, canariesCalled, firstMs, callers };
+}
+
+const encodeCursor = (offset: number) => Buffer.from(`ch:${offset}`).toString('base64url');
+function decodeCursor(cursor: string, total: number): number {
+  const m = /^ch:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const n = m ? Number(m[1]) : NaN;
+  if (!Number.isInteger(n) || n > total) throw new AppError('invalid-cursor', 'cursor: not a cursor this report gave', 400);
+  return n;
 }

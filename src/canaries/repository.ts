@@ -89,12 +89,18 @@ export class CanaryRepository {
       .pluck();
   }
 
-  insertCanary(c: { id: string; numberId: string; locale: Locale; createdAt: string } & CanaryIdentity): void {
+  insertCanary(c: { id: string; numberId: string; locale: Locale; createdAt: string; campaignId?: string } & CanaryIdentity): void {
     this
       .prepared(
-        `INSERT INTO canaries (id, number_id, locale, persona, ticket, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO canaries (id, number_id, locale, persona, ticket, created_at, campaign_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(c.id, c.numberId, c.locale, JSON.stringify(c.persona), JSON.stringify(c.ticket), c.createdAt);
+      .run(c.id, c.numberId, c.locale, JSON.stringify(c.persona), JSON.stringify(c.ticket), c.createdAt, c.campaignId ?? null);
+  }
+
+  /** A canary that never reached any target: nothing of it was ever seen, so nothing of it is kept. */
+  deleteCanary(id: string): void {
+    this.prepared('DELETE FROM plantings WHERE canary_id = ?').run(id);
+    this.prepared('DELETE FROM canaries WHERE id = ?').run(id);
   }
 
   insertPlanting(p: Planting): void {
@@ -109,15 +115,34 @@ export class CanaryRepository {
 
   markPlanted(plantingId: string, externalRef: string, at: string, details: PlantingDetails = {}): void {
     this
-      .prepared(`UPDATE plantings SET status = 'planted', external_ref = ?, planted_at = ?, details = ? WHERE id = ? AND status = 'pending'`)
-      .run(externalRef, at, JSON.stringify(details), plantingId);
+      .prepared(`UPDATE plantings SET status = 'planted', external_ref = ?, planted_at = ?, details = ?, exposed_at = coalesce(exposed_at, ?)
+        WHERE id = ? AND status = 'pending'`)
+      .run(externalRef, at, JSON.stringify(details), at, plantingId);
   }
 
-  /** Written as an import file or a call script; planted once staff confirm it. */
-  markAwaiting(plantingId: string, details: PlantingDetails = {}): void {
-    this.db
-      .prepare(`UPDATE plantings SET status = 'awaiting-confirmation', details = ? WHERE id = ? AND status = 'pending'`)
-      .run(JSON.stringify(details), plantingId);
+  /**
+   * Written as an import file or a call script; planted once staff confirm it. exposedAt: when the
+   * file was written (a drop file can leak before the import); null for a call not yet made.
+   */
+  markAwaiting(plantingId: string, details: PlantingDetails, exposedAt: string | null): void {
+    this
+      .prepared(`UPDATE plantings SET status = 'awaiting-confirmation', details = ?, exposed_at = coalesce(exposed_at, ?) WHERE id = ? AND status = 'pending'`)
+      .run(JSON.stringify(details), exposedAt, plantingId);
+  }
+
+  /**
+   * A planting whose target write was undone because the rest of its canary failed. It was visible from
+   * the moment the write began (the pending record is made just before) until now: kept as exposure.
+   */
+  markRolledBack(plantingId: string, writeBegan: string, at: string): void {
+    this
+      .prepared(`UPDATE plantings SET status = 'withdrawn', withdrawn_at = ?, exposed_at = coalesce(exposed_at, ?) WHERE id = ?`)
+      .run(at, writeBegan, plantingId);
+  }
+
+  /** A planting that never reached its target. */
+  markNotPlanted(plantingId: string): void {
+    this.prepared(`UPDATE plantings SET status = 'not-planted' WHERE id = ? AND status = 'pending'`).run(plantingId);
   }
 
   markWithdrawn(plantingId: string, at: string): void {

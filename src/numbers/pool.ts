@@ -36,6 +36,11 @@ export class NumberPool {
     return { ...number, status: 'assigned', assignedAt: at };
   }
 
+  /** A canary that never reached a target gives its number back (inside the caller's transaction). */
+  returnUnused(numberId: string): void {
+    this.repo.unassign(numberId);
+  }
+
   private mintSimulated(country: string, at: string): CanaryNumber {
     let minted;
     try {

@@ -179,6 +179,15 @@ export class NumberRepository {
     return row && toNumber(row);
   }
 
+  /**
+   * A number assigned to a canary that reached no target goes back: a simulated one to its range (it was
+   * minted for this canary and no one can have seen it), a real one to ready.
+   */
+  unassign(id: string): void {
+    this.stmt(`DELETE FROM canary_numbers WHERE id = ? AND provider = 'simulated' AND status = 'assigned'`).run(id);
+    this.stmt(`UPDATE canary_numbers SET status = 'ready', assigned_at = NULL WHERE id = ? AND status = 'assigned'`).run(id);
+  }
+
   markAssigned(id: string, at: string): void {
     const r = this
       .stmt(`UPDATE canary_numbers SET status = 'assigned', assigned_at = ? WHERE id = ? AND assigned_at IS NULL`)

@@ -46,13 +46,16 @@ export class PlantingRepository {
 
   confirm(id: string, externalRef: string, plantedAt: string): boolean {
     return this.db
-      .prepare(`UPDATE plantings SET status = 'planted', external_ref = ?, planted_at = ? WHERE id = ? AND status = 'awaiting-confirmation'`)
-      .run(externalRef, plantedAt, id).changes === 1;
+      .prepare(`UPDATE plantings SET status = 'planted', external_ref = ?, planted_at = ?,
+          exposed_at = CASE WHEN exposed_at IS NULL OR exposed_at > ? THEN ? ELSE exposed_at END
+        WHERE id = ? AND status = 'awaiting-confirmation'`)
+      .run(externalRef, plantedAt, plantedAt, plantedAt, id).changes === 1;
   }
 
   settle(id: string, status: PlantingStatus, fields: { externalRef?: string; plantedAt?: string; details?: PlantingDetails } = {}): void {
     this.db
       .prepare(`UPDATE plantings SET status = @status, external_ref = coalesce(@ref, external_ref), planted_at = coalesce(@at, planted_at),
+          exposed_at = CASE WHEN @status = 'planted' THEN coalesce(exposed_at, @at, planted_at) ELSE exposed_at END,
           details = coalesce(@details, details) WHERE id = @id`)
       .run({ id, status, ref: fields.externalRef ?? null, at: fields.plantedAt ?? null, details: fields.details ? JSON.stringify(fields.details) : null });
   }

@@ -43,7 +43,7 @@ describe('canary creation', () => {
     db.close();
   });
 
-  it('when one target fails, then nothing is left: no canary, no planting, no row in any target, the exposed number retired', async () => {
+  it('when one target fails, then no row is left in any target, the canary is kept only as exposure, and its number retired', async () => {
     app = buildTestApp({ targets: [new FailingTarget()] });
     const good = await createChannel(app, { name: 'Work orders', kind: 'work-order-feed' });
     const bad = await createChannel(app, { name: 'CRM B', kind: 'crm', target: 'flaky-crm' });
@@ -53,9 +53,10 @@ describe('canary creation', () => {
     expect(res.body.error).toBe('planting-failed');
     expect(res.body.message).toContain('503');
     const db = app.services.db;
-    expect(count(db, 'canaries')).toBe(0);
-    expect(count(db, 'plantings')).toBe(0);
-    // The first channel's ticket existed for a moment, so its number is retired, never reused.
+    // The first channel's ticket existed for a moment: that exposure is a fact a later call is judged by.
+    expect(db.prepare('SELECT status, exposed_at IS NOT NULL AS exposed FROM plantings ORDER BY exposed DESC').all())
+      .toEqual([{ status: 'withdrawn', exposed: 1 }, { status: 'not-planted', exposed: 0 }]);
+    // ...so its number is retired, never reused.
     expect(db.prepare('SELECT status FROM canary_numbers').pluck().all()).toEqual(['retired']);
     const u = utility();
     expect(count(u, 'service_tickets')).toBe(before);
@@ -82,7 +83,9 @@ describe('canary creation', () => {
     const res = await request(app.http).post('/api/v1/canaries').set(bearer(app.tokens.seeder)).send({ channelIds: [ch.id], count: 4 });
     expect(res.status).toBe(502);
     expect((sometimes as any).withdrawn.sort()).toEqual(['R1', 'R2']);
-    expect(count(app.services.db, 'canaries')).toBe(0);
+    // Kept as exposure (withdrawn), not as live canaries; the third and fourth never reached the target and left nothing.
+    expect(app.services.db.prepare('SELECT DISTINCT status FROM plantings').pluck().all()).toEqual(['withdrawn']);
+    expect(count(app.services.db, 'canaries')).toBe(2);
     const rolledBack = app.services.db.prepare("SELECT count(*) FROM evidence_log WHERE kind = 'canary-rolled-back'").pluck().get();
     expect(rolledBack).toBe(2);
     // The two numbers that were briefly exposed are retired for good; the third went back to the range.

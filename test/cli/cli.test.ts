@@ -24,7 +24,9 @@ describe('the tracer CLI', () => {
     const listed = JSON.parse((await tracer('canaries', 'list', '--json')).stdout);
     expect(listed.canaries).toHaveLength(2);
     const report = JSON.parse((await tracer('report', '--json')).stdout);
-    expect(report.channels[0].verdict).toBe('clean');
+    // Planted a moment ago and not called: too soon to call it clean.
+    expect(report.channels[0].verdict).toBe('undetermined');
+    expect(report.channels[0].probability).toBeGreaterThan(0);
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(env.TRACER_DB!, { readonly: true });
     const actions = db.prepare('SELECT action FROM registry_reads ORDER BY id').pluck().all();

@@ -6,11 +6,13 @@ const report = (over: Partial<Report['noise']> = {}): Report => ({
   generatedAt: '2026-11-28T10:00:00.000Z',
   channels: [{
     channelId: 'ch_1', name: 'Vendor A', kind: 'call-centre-vendor', verdict: 'leaking', canaries: 2, canariesCalled: 1, hits: 2,
-    firstContactMinutes: 7, hitIds: ['h1', 'h2'],
+    firstContactMinutes: 7, hitIds: ['h1', 'h2'], probability: 0.99, reasons: ['2 of 2 canaries called'], exposedCanaries: 2, callersTotal: 1, party: null,
     callers: [{ number: '+966112345678', name: '\u001b[2J\u001b[31mEVIL\u202e FIRM\r\nfake line' }],
   }],
   noise: { unmatchedHits: 1, beforePlantingHits: 0, controlHits: 0, burnInHits: 0, noiseCallers: ['+1\u001b]0;x\u0007'],
-    controlNumbers: 2, controlNumberDays: 10, controlCallsPerNumberDay: 0.3, ...over },
+    controlNumbers: 2, controlNumberDays: 10, controlCallsPerNumberDay: 0.3, noiseCallersTotal: 1, ...over },
+  nextCursor: null, campaigns: [],
+  model: { backgroundPerNumberDay: 0.12, callBackProbability: 0.7, prior: 0.05, method: 'exact', background: { perNumberDay: 0.12, calls: 0, numberDays: 0 }, thresholds: { leaking: 0.95, suspect: 0.5, clean: 0.01 } },
 });
 
 describe('the report at a terminal', () => {

@@ -91,19 +91,22 @@ describe('planting a campaign in batches', () => {
     const ticketsBefore = utilityTickets();
     const res = await request(app.http).post('/api/v1/canaries').set(bearer(app.tokens.seeder)).send({ channelIds: [good.id, bad.id], count: 5 });
     expect(res.status).toBe(502);
-    expect(app.services.db.prepare('SELECT count(*) FROM canaries').pluck().get()).toBe(before);
+    // The five canaries reached the sample database for a moment: kept as exposure, nothing live.
+    expect(app.services.db.prepare('SELECT count(*) FROM canaries').pluck().get()).toBe((before as number) + 5);
+    expect(app.services.db.prepare(`SELECT count(*) FROM plantings WHERE status IN ('planted', 'pending')`).pluck().get()).toBe(0);
     expect(utilityTickets()).toBe(ticketsBefore);
     expect(app.services.db.prepare('SELECT DISTINCT status FROM canary_numbers').pluck().all()).toEqual(['retired']);
     expect(tracerCount(app, `SELECT count(*) FROM evidence_log WHERE kind = 'canary-rolled-back'`)).toBe(5);
   });
 
-  it('when more than 1,000 canaries are asked of a target that cannot batch, then the request is refused before anything happens', async () => {
-    const oneByOne: PlantingTarget = { name: 'one-by-one', async plant() { return { externalRef: '1' }; }, async withdraw() {} };
+  it('when a target cannot batch, then the one pipeline writes its canaries one by one, batch after batch', async () => {
+    let writes = 0;
+    const oneByOne: PlantingTarget = { name: 'one-by-one', async plant() { writes++; return { externalRef: `T${writes}` }; }, async withdraw() {} };
     app = buildTestApp({ targets: [oneByOne] });
     const ch = await createChannel(app, { name: 'Slow', kind: 'other', target: 'one-by-one' });
-    const res = await request(app.http).post('/api/v1/canaries').set(bearer(app.tokens.seeder)).send({ channelIds: [ch.id], count: 1001 });
-    expect(res.status).toBe(400);
-    expect(res.body.error).toBe('count-too-large');
-    expect(tracerCount(app, 'SELECT count(*) FROM canary_numbers')).toBe(0);
+    const res = await request(app.http).post('/api/v1/canaries').set(bearer(app.tokens.seeder)).send({ channelIds: [ch.id], count: 501 });
+    expect(res.status).toBe(201);
+    expect(writes).toBe(501);
+    expect(tracerCount(app, `SELECT count(*) FROM plantings WHERE status = 'planted' AND exposed_at IS NOT NULL`)).toBe(501);
   });
 });

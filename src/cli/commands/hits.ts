@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Command } from 'commander';
 import { presentHit } from '../../api/present.ts';
 import { notFound } from '../../errors.ts';
@@ -35,11 +36,16 @@ export function registerHitCommands(program: Command): void {
 
   program
     .command('report')
-    .description('which channels leak: verdict, canaries called, hits, first contact, callers')
+    .description('which channels leak: verdict and probability, the main reason, canaries called, hits, first contact, callers')
     .option('--json', 'print JSON')
+    .option('--limit <n>', 'channels per page (default 200)')
+    .option('--cursor <cursor>', 'the page after the one that printed this cursor')
+    .option('--rebuild', 'read every fact again instead of the kept decode')
     .action(async (o) => {
       await withApp(({ services }) => {
-        const r = services.report();
+        if (o.rebuild) services.attribution.rebuild();
+        const limit = o.limit === undefined ? undefined : z.coerce.number().int().min(1).max(1000).parse(o.limit);
+        const r = services.report({ limit, cursor: o.cursor });
         print(o.json, r, () => formatReport(r));
       });
     });

@@ -1,0 +1,88 @@
+// The decoder's facts, read from the store as it stands now: channels, exposures (src/planting/exposure.ts),
+// every call and SMS streamed from the hits table, and the background rate measured on controls and burn-in.
+import type { Db } from '../store/db.ts';
+import { canaryExposures } from '../planting/exposure.ts';
+import type { DecoderCall, Exposure } from './model.ts';
+
+const DAY = 86_400_000;
+/**
+ * Prior on the background rate: 0.12 calls per number-day (about one call per line per 8 days, as a
+ * large telephony honeypot measured on fresh lines), worth 10 number-days of measurement.
+ */
+export const BACKGROUND_PRIOR = { perNumberDay: 0.12, numberDays: 10 };
+
+/** Caller IDs that mean "withheld": each such call is a caller of its own, never one caller. */
+const WITHHELD = new Set(['', 'anonymous', 'restricted', 'unknown', 'unavailable', 'private', 'blocked', '+266696687', '+86282452253', '+8656696', '+2562533']);
+
+export const callerKey = (from: string, hitId: string): string =>
+  WITHHELD.has(from.trim().toLowerCase()) || !/^\+?\d{3,16}$/.test(from.trim()) ? `withheld:${hitId}` : from;
+
+export interface ChannelFact {
+  id: string;
+  name: string;
+  kind: string;
+}
+
+export interface Background {
+  perNumberDay: number;
+  /** What was measured: calls and number-days on controls and during burn-in. */
+  calls: number;
+  numberDays: number;
+}
+
+export interface AttributionFacts {
+  channels: ChannelFact[];
+  exposures: Exposure[];
+  calls: () => Iterable<DecoderCall>;
+  background: Background;
+  /** Caller number → a caller name some hit carried (display only). */
+  callerNames: () => Map<string, string>;
+}
+
+export function loadFacts(db: Db, now: Date): AttributionFacts {
+  const channels = db.prepare('SELECT id, name, kind FROM channels ORDER BY created_at, id').all() as ChannelFact[];
+  const calls = db.prepare(
+    `SELECT h.id, h.from_number, h.to_number, c.id AS canary_id, h.received_at
+     FROM hits h LEFT JOIN canaries c ON c.number_id = h.number_id`,
+  ).raw();
+  return {
+    channels,
+    exposures: canaryExposures(db),
+    calls: function* () {
+      for (const [id, from, to, canaryId, at] of calls.iterate() as Iterable<[string, string, string, string | null, string]>) {
+        yield { id, caller: callerKey(from, id), number: to, canaryId, at: Date.parse(at) };
+      }
+    },
+    background: measuredBackground(db, now),
+    callerNames: () => new Map(db.prepare(
+      'SELECT from_number, max(caller_name) FROM hits WHERE caller_name IS NOT NULL GROUP BY from_number',
+    ).raw().all() as Array<[string, string]>),
+  };
+}
+
+/**
+ * Background calls per number-day: calls to control numbers (never planted) and to numbers in burn-in,
+ * over the days they were in that state, with the prior above for when little is measured yet.
+ */
+export function measuredBackground(db: Db, now: Date): Background {
+  const nowIso = now.toISOString();
+  const row = db.prepare(
+    `WITH spans AS (
+       SELECT phone_number AS phone, coalesce(ready_at, burn_in_ends_at, created_at) AS since,
+              coalesce(released_at, retired_at, @now) AS until
+         FROM canary_numbers WHERE is_control = 1
+       UNION ALL
+       SELECT phone_number, created_at, min(coalesce(ready_at, burn_in_ends_at, @now), coalesce(assigned_at, @now), @now)
+         FROM canary_numbers WHERE is_control = 0 AND coalesce(ready_at, burn_in_ends_at, @now) > created_at
+     )
+     SELECT
+       (SELECT coalesce(sum(max(0, julianday(until) - julianday(since))), 0) FROM spans) AS days,
+       (SELECT count(*) FROM spans s JOIN hits h ON h.to_number = s.phone AND h.received_at >= s.since AND h.received_at < s.until
+          WHERE h.kind = 'call') AS calls`,
+  ).get({ now: nowIso }) as { days: number; calls: number };
+  const days = Math.max(0, row.days);
+  const perNumberDay = (BACKGROUND_PRIOR.perNumberDay * BACKGROUND_PRIOR.numberDays + row.calls) / (BACKGROUND_PRIOR.numberDays + days);
+  return { perNumberDay: Math.round(perNumberDay * 10_000) / 10_000, calls: row.calls, numberDays: Math.round(days * 100) / 100 };
+}
+
+export const DAY_MS = DAY;
