@@ -93,26 +93,38 @@ function runPass(idx: FactsIndex, q: number, r: number, now: number, o: DecoderO
 /** Single-channel evidence: each caller's log likelihood ratio as this channel's leak party. */
 function channelEvidence(idx: FactsIndex, channelId: string, q: number, r: number, now: number, o: DecoderOptions): ChannelEvidence {
   const canaries = (idx.canariesOf.get(channelId) ?? []).map((k) => ({ ...k, missWeight: 1 - q * latencyCdf(o.latency, now - k.from) }));
-  const logUnseen = canaries.reduce((s, k) => s + Math.log(k.missWeight), 0);
   const byCaller = new Map<string, CallerEvidence>();
+  const base = (x: string) => idx.callers.get(x)!.noise * Math.log(o.strayFactor) - Math.log(idx.pairs);
+  let logUnseen = 0;
   for (const k of canaries) {
     const onlyHere = (idx.exposuresOf.get(k.canaryId)?.length ?? 0) === 1;
-    for (const pair of idx.callsOn.get(k.canaryId) ?? []) {
-      const call = firstCallAfter(pair, k.from);
-      if (!call) continue;
-      const stats = idx.callers.get(pair.caller)!;
-      let ev = byCaller.get(pair.caller);
-      if (!ev) {
-        ev = { caller: pair.caller, logLr: logUnseen + stats.noise * Math.log(o.strayFactor) - Math.log(idx.pairs), calls: [] };
-        byCaller.set(pair.caller, ev);
-      }
-      const gain = (q * latencyDensityPerDay(o.latency, call.at - k.from) * idx.pairs) / (r * stats.numbers);
-      ev.logLr += Math.log(k.missWeight + gain) - Math.log(k.missWeight);
-      ev.calls.push({ canaryId: k.canaryId, callId: call.id, latencyMs: call.at - k.from, exposedOnlyHere: onlyHere });
+    const calls = firstCallsAfter(idx, k.canaryId, k.from, o);
+    // Anyone's call soon after exposure: what a second recipient of the leak would look like.
+    const anyone = (q * o.secondPartyShare * calls.reduce((s, c) => s + c.density, 0)) / r;
+    const unseen = Math.log(k.missWeight + anyone);
+    logUnseen += unseen;
+    for (const c of calls) {
+      let ev = byCaller.get(c.caller);
+      if (!ev) byCaller.set(c.caller, (ev = { caller: c.caller, logLr: base(c.caller), calls: [] }));
+      const own = (q * c.density * idx.pairs) / (r * idx.callers.get(c.caller)!.numbers);
+      const rest = anyone - (q * o.secondPartyShare * c.density) / r;
+      ev.logLr += Math.log(k.missWeight + own + rest) - unseen;
+      ev.calls.push({ canaryId: k.canaryId, callId: c.id, latencyMs: c.latencyMs, exposedOnlyHere: onlyHere });
     }
   }
+  for (const ev of byCaller.values()) ev.logLr += logUnseen;
   const callers = [...byCaller.values()].sort((a, b) => b.logLr - a.logLr || (a.caller < b.caller ? -1 : 1));
   return { channelId, canaries, logUnseen, logBf: logSumExp([logUnseen, ...callers.map((c) => c.logLr)]), callers };
+}
+
+/** Each caller's first call on the canary after `from`, with the latency density it implies. */
+function firstCallsAfter(idx: FactsIndex, canaryId: string, from: number, o: DecoderOptions) {
+  const out: Array<{ caller: string; id: string; latencyMs: number; density: number }> = [];
+  for (const pair of idx.callsOn.get(canaryId) ?? []) {
+    const call = firstCallAfter(pair, from);
+    if (call) out.push({ caller: pair.caller, id: call.id, latencyMs: call.at - from, density: latencyDensityPerDay(o.latency, call.at - from) });
+  }
+  return out;
 }
 
 interface Joint {
@@ -196,17 +208,17 @@ function assignmentLikelihood(idx: FactsIndex, exposed: Map<string, Array<{ memb
         miss *= 1 - q * latencyCdf(o.latency, now - from);
         noCall *= 1 - q;
       }
-      let f = miss;
-      const pair = party === null ? undefined : idx.callsOn.get(canaryId)?.find((p) => p.caller === party);
-      if (pair) {
+      const earliest = Math.min(...froms);
+      let own = 0;
+      let anyone = 0;
+      for (const c of firstCallsAfter(idx, canaryId, earliest, o)) {
         let density = 0;
-        for (const from of froms) {
-          const call = firstCallAfter(pair, from);
-          if (call) density += latencyDensityPerDay(o.latency, call.at - from);
-        }
-        f += ((1 - noCall) * (density / froms.length) * idx.pairs) / (r * idx.callers.get(party!)!.numbers);
+        for (const from of froms) density += c.latencyMs + earliest - from >= 0 ? latencyDensityPerDay(o.latency, c.latencyMs + earliest - from) : 0;
+        density /= froms.length;
+        if (party !== null && c.caller === party) own = ((1 - noCall) * density * idx.pairs) / (r * idx.callers.get(party)!.numbers);
+        else anyone += ((1 - noCall) * o.secondPartyShare * density) / r;
       }
-      log += Math.log(f);
+      log += Math.log(miss + own + anyone);
     }
   }
   return log;

@@ -43,6 +43,12 @@ export interface DecoderOptions {
    * each such call multiplies the caller's weight as a leak party by this factor (0 < κ ≤ 1).
    */
   strayFactor: number;
+  /**
+   * A leaked ticket may reach more than one outside caller (firms sharing a script): a call soon after
+   * exposure from someone other than the channel's main party counts at this share of a leak call,
+   * without the same-caller bonus.
+   */
+  secondPartyShare: number;
   /** Most channels assumed to leak at once in the exact enumeration. */
   maxLeakers: number;
   /** Channels with evidence enumerated jointly (exactly); the rest enter one by one. */
@@ -56,6 +62,7 @@ export const DEFAULT_DECODER_OPTIONS: DecoderOptions = {
   callBack: { alpha: 3.5, beta: 1.5 },
   latency: { medianMinutes: 60, sigma: 2.2 },
   strayFactor: 0.25,
+  secondPartyShare: 0.5,
   maxLeakers: 3,
   maxCandidates: 18,
   thresholds: { leaking: 0.95, suspect: 0.5, clean: 0.01 },

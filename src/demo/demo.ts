@@ -92,7 +92,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   await sim.sms({ to: victims[1]!.phoneNumber, from: firm.numbers[1]!, body: 'مرحبا، نحن فريق كشف التسربات. نقدر نزوركم اليوم لفحص التسريب؟' });
   o.print(`A leak-detection firm called the canaries of "${leaking.name}" (${schedule.length} calls, 1 SMS).`);
 
-  // Background: a robocaller ringing numbers at random, one of them a canary of another channel.
+  // Three days on, nothing else has called the other channels' canaries: they read clean. Background:
+  // a robocaller ringing numbers at random, one of them a canary of another channel — weighed, not trusted.
+  clock.advanceMinutes(3 * 24 * 60);
+  o.print('Three days later:');
   const spammer = '+966920000111';
   await sim.call({ to: '+966593300099', from: spammer, callerName: 'PROMO' });
   await sim.call({ to: planted[channels[2]!.id]![0]!.phoneNumber, from: spammer, callerName: 'PROMO' });
