@@ -16,6 +16,7 @@ import type { CallerEnricher } from './numbers/enrichment.ts';
 import { TargetRegistry, type PlantingTarget } from './planting/target.ts';
 import { createTarget } from './planting/factory.ts';
 import { PlantingPipeline } from './planting/pipeline.ts';
+import { CampaignService } from './campaigns/service.ts';
 import { PlantingRepository } from './planting/repository.ts';
 import { PlantingService } from './planting/service.ts';
 import { dryRunCreation } from './planting/dry-run.ts';
@@ -75,12 +76,16 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     retireNumberOfCanary: (canaryId) => numberService.lifecycle.retireNumberOfCanary(canaryId),
   });
   ingestor.useCallerCache(callerEnricher.cachedWrite);
+  const canaryService = new CanaryService({ canaries: canaryRepo, channels: channelRepo, targets, pipeline, defaultLocale: config.defaultLocale });
   const services = {
     config, clock, log, db, evidence, outbox, numbers, hits, ingestor, targets, pool, provider,
     numberProvider: numberKit.provider, numberService, numberLifecycle: numberService.lifecycle, callerEnricher,
     channels: new ChannelService(channelRepo, clock, () => targets.names()),
     pipeline,
-    canaries: new CanaryService({ canaries: canaryRepo, channels: channelRepo, targets, pipeline, defaultLocale: config.defaultLocale }),
+    canaries: canaryService,
+    campaigns: new CampaignService({
+      db, canaryService, canaries: canaryRepo, pipeline, outbox, evidence, attribution, clock, defaultLocale: config.defaultLocale,
+    }),
     plantings: new PlantingService({
       db, plantings: new PlantingRepository(db), canaries: canaryRepo, channels: channelRepo, targets, evidence, clock, log,
       onCanaryWithdrawn: (canaryId) => numberService.lifecycle.retireNumberOfCanary(canaryId),
@@ -108,7 +113,9 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
 }
 
 /** Follow-up jobs the outbox runs after a hit is stored. */
-function registerJobs(s: { outbox: Outbox; callerEnricher: CallerEnricher }) {
+function registerJobs(s: { outbox: Outbox; callerEnricher: CallerEnricher; campaigns: CampaignService }) {
+  // A staggered design's later exposures, planted when due.
+  s.outbox.register('campaign-plant-due', (payload) => s.campaigns.plantDue(payload));
   // Caller look-up (cached per caller, within LOOKUP_DAILY_BUDGET): see src/numbers/enrichment.ts.
   s.outbox.register('enrich-caller', s.callerEnricher.enrichCaller);
 }

@@ -99,6 +99,52 @@ export class PlantingPipeline {
     return planted;
   }
 
+  /**
+   * Plants an existing canary into more channels (a staggered design's later exposures), through the same
+   * write and record steps. Each new planting gets a variant of its own; a failure leaves nothing live:
+   * what was written is withdrawn and kept as exposure.
+   */
+  async extend(canary: Canary, channels: Channel[]): Promise<Planting[]> {
+    const generator = this.d.generatorFor(canary.locale);
+    const taken = new Set(canary.plantings.map((p) => p.variant.reference));
+    const identity = { persona: canary.persona, ticket: canary.ticket };
+    const fresh = generator.variants(identity, canary.plantings.length + channels.length + 4).filter((v) => !taken.has(v.reference));
+    if (fresh.length < channels.length) throw new AppError('identity-collision', `no unused ticket variant left for canary ${canary.id}`, 409);
+    const plantings = this.d.db.transaction(() => channels.map((channel, j) => {
+      const p: Planting = {
+        id: newId('pl'), canaryId: canary.id, channelId: channel.id, target: channel.target, status: 'pending', variant: fresh[j]!,
+        externalRef: null, plantedAt: null, withdrawnAt: null, createdAt: this.d.clock().toISOString(), details: {},
+      };
+      this.d.canaries.insertPlanting(p);
+      return p;
+    }))();
+    const batch: Batch = { numbers: [], canaries: [canary], specs: [{ channels }], plantings: [[...canary.plantings, ...plantings]] };
+    const drawn: DrawnIdentity[] = [{ identity, variants: [] }];
+    const written: Written[] = [];
+    // Rows the canary's live plantings already hold in a target are shared, not written twice.
+    written.push(new Map(canary.plantings.filter((p) => p.status === 'planted').map((p) => [0, p])));
+    try {
+      for (const channel of channels) await this.writeChannel(batch, drawn, channel, written);
+    } catch (err) {
+      const mine = written.slice(1);
+      for (let c = mine.length - 1; c >= 0; c--) {
+        const p = mine[c]!.get(0);
+        const siblings = canary.plantings.filter((x) => x.status === 'planted' && p && x.target === p.target).map((x) => x.details);
+        if (p) await this.d.targets.get(p.target)!.withdraw(p.externalRef, p.details, { siblings }).catch(() => {});
+      }
+      const at = this.d.clock().toISOString();
+      this.d.db.transaction(() => {
+        for (const w of mine) if (w.get(0)) this.d.canaries.markRolledBack(w.get(0)!.id, w.get(0)!.createdAt, at);
+        for (const p of plantings) this.d.canaries.markNotPlanted(p.id);
+      })();
+      const cause = err instanceof PartialWrite ? err.cause : err;
+      throw cause instanceof AppError ? cause : new AppError('planting-failed', `planting failed: ${(cause as Error).message}`, 502);
+    }
+    const mine = written.slice(1);
+    this.recordWritten(mine);
+    return mine.map((w) => w.get(0)!);
+  }
+
   /** Assigns the batch's numbers now; its identities are drawn by workers meanwhile (or on the spot). */
   private prepare(specs: CanarySpec[], locale: Locale, workers: IdentityWorkers | null): Prepared {
     const at = this.d.clock().toISOString();

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { DESIGNS } from '../../campaigns/service.ts';
+import { table } from '../format.ts';
+import { consoleActor, print, withApp } from '../context.ts';
+
+const int = (name: string, v: string | undefined, max: number) => (v === undefined ? undefined : z.coerce.number({ error: `${name}: a whole number` }).int(`${name}: a whole number`).min(1).max(max).parse(v));
+const collect = (v: string, all: string[]) => [...all, v];
+
+function campaignFlags(c: Command): Command {
+  return c
+    .requiredOption('--channel <id|name>', 'a channel the question is about (repeat)', collect, [])
+    .option('--max-leakers <d>', 'most channels assumed to leak at once (1-3)', '1')
+    .option('--budget <n>', 'most canary numbers to use')
+    .option('--q <p>', 'assumed probability that a leak party calls a canary it received (plan)')
+    .option('--days <n>', 'days to wait for calls (plan)')
+    .option('--stagger-minutes <n>', 'minutes between one canary\'s exposures (staggered, adaptive)')
+    .option('--locale <locale>', 'ar-SA or en-US')
+    .option('--json', 'print JSON');
+}
+
+function input(services: { channels: { get(id: string): { id: string } } }, o: Record<string, any>, design = 'dedicated') {
+  return {
+    name: o.name ?? 'plan', design: design as (typeof DESIGNS)[number],
+    channelIds: (o.channel as string[]).map((c) => services.channels.get(c).id),
+    maxLeakers: int('--max-leakers', o.maxLeakers, 3), budget: int('--budget', o.budget, 10_000),
+    q: o.q === undefined ? undefined : z.coerce.number().min(0.05).max(0.99).parse(o.q), days: int('--days', o.days, 90),
+    staggerMinutes: int('--stagger-minutes', o.staggerMinutes, 10_080), locale: o.locale,
+  };
+}
+
+export function registerCampaignCommands(program: Command): void {
+  const campaigns = program.command('campaigns').description('ask "which of these channels leak?" with a design, and see how well each design would answer');
+
+  campaignFlags(campaigns.command('plan').description('simulate every design for these channels before anything is planted'))
+    .addHelpText('after', '\nExample:\n  tracer campaigns plan --channel "Vendor A" --channel "CRM export" --max-leakers 1 --budget 16')
+    .action(async (o) => {
+      await withApp(({ services }) => {
+        const p = services.campaigns.plan(input(services, o));
+        print(o.json, p, () => `${p.worlds} simulated worlds per design\n` + table(p.designs.map((d) => ({
+          design: d.design, numbers: Math.round(d.numbers * 10) / 10, tickets: Math.round(d.tickets), 'P(exact set named)': d.pExact.toFixed(2), 'P(innocent accused)': d.pInnocentAccused.toFixed(2),
+        })), ['design', 'numbers', 'tickets', 'P(exact set named)', 'P(innocent accused)']));
+      });
+    });
+
+  campaignFlags(campaigns.command('create').description('plant a campaign').requiredOption('--name <name>').requiredOption('--design <design>', DESIGNS.join(', ')))
+    .action(async (o) => {
+      await withApp(async ({ services }) => {
+        const c = await services.campaigns.create(input(services, o, z.enum(DESIGNS).parse(o.design)));
+        services.audit.record(consoleActor(), 'admin', 'campaign-create', c.id);
+        print(o.json, c, () => `campaign ${c.id} "${c.name}" (${c.design}): ${c.canaries} canaries, ${c.plantings} plantings (${c.scheduled} scheduled for later)`);
+      });
+    });
+
+  campaigns.command('list').description('campaigns with their design and status').option('--json', 'print JSON')
+    .action(async (o) => {
+      await withApp(({ services }) => {
+        services.audit.record(consoleActor(), 'admin', 'campaign-list', '*');
+        const l = services.campaigns.list({ limit: 200 });
+        print(o.json, l, () => table(l.campaigns.map((c) => ({ id: c.id, name: c.name, design: c.design, status: c.status, canaries: c.canaries, scheduled: c.scheduled })),
+          ['id', 'name', 'design', 'status', 'canaries', 'scheduled']));
+      });
+    });
+
+  campaigns.command('show <id>').option('--json', 'print JSON')
+    .action(async (id, o) => {
+      await withApp(({ services }) => {
+        const c = services.campaigns.get(id);
+        services.audit.record(consoleActor(), 'admin', 'campaign-show', c.id);
+        print(o.json, c, () => JSON.stringify(c, null, 2));
+      });
+    });
+
+  campaigns.command('next <id>').description('propose the adaptive round that best splits the channels still undetermined').option('--plant', 'plant the proposal').option('--json', 'print JSON')
+    .action(async (id, o) => {
+      await withApp(async ({ services }) => {
+        const n = await services.campaigns.next(id, { plant: o.plant === true });
+        print(o.json, n, () => (n.proposal ? `next round: ${n.proposal.canaries} canaries, ${n.proposal.tickets} tickets${'planted' in n && n.planted ? ' (planted)' : ' (not planted: add --plant)'}` : String(n.reason)));
+      });
+    });
+}
