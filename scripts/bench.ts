@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import twilio from 'twilio';
 import { newSid, simulatedAccountSid } from '../src/telephony/simulator.ts';
 import { attributionBench } from './bench/attribution.ts';
+import { reportBench } from './bench/report.ts';
 import { plantingBench } from './bench/planting.ts';
 
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
@@ -113,9 +114,12 @@ async function webhookBench() {
 
 // BENCH_ONLY=webhook|planting|attribution runs one section (the planting one alone is also `npm run bench:planting`).
 const only = process.env.BENCH_ONLY;
-if (only && only !== 'webhook' && only !== 'planting' && only !== 'attribution') throw new Error('BENCH_ONLY must be webhook, planting or attribution');
+const SECTIONS = ['webhook', 'planting', 'attribution', 'report'];
+if (only && !SECTIONS.includes(only)) throw new Error(`BENCH_ONLY must be one of ${SECTIONS.join(', ')}`);
 if (!only || only === 'webhook') await webhookBench();
 // Second section: canaries planted into PostgreSQL, batched vs one at a time (scripts/bench/planting.ts).
 if (!only || only === 'planting') await plantingBench();
 // Third section: attribution accuracy vs canaries on simulated worlds (scripts/bench/attribution.ts).
 if (!only || only === 'attribution') await attributionBench();
+// Fourth section: the report over 10k / 100k / 1M hits, and webhooks beside it (scripts/bench/report.ts).
+if (!only || only === 'report') await reportBench();

@@ -29,6 +29,7 @@ import { WebhookService } from './webhooks/service.ts';
 import { webhookHandler } from './webhooks/handler.ts';
 import { RegistryAudit, TokenService } from './access/tokens.ts';
 import { AttributionReports, type ReportQuery } from './attribution/report.ts';
+import { ReportThread } from './attribution/report-thread.ts';
 import { apiRouter } from './api/router.ts';
 import { errorHandler, notFoundHandler } from './api/errors.ts';
 import { requestLog } from './api/request-log.ts';
@@ -69,6 +70,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   const provider = numberKit.provider.name;
   let drainSoon: () => void = () => {};
   const attribution = new AttributionReports(db, clock);
+  const reportThread = config.tracerDb === ':memory:' ? null : new ReportThread(config.tracerDb, clock);
   const ingestor = new HitIngestor(db, hits, evidence, outbox, () => drainSoon());
   const { numberService, callerEnricher } = numberKit.withIngest(ingestor, hits);
   const pipeline = new PlantingPipeline({
@@ -103,6 +105,10 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     audit: new RegistryAudit(db, clock),
     attribution,
     report: (q: ReportQuery = {}) => attribution.report(q),
+    /** The same report computed off the event loop (the API's): webhooks never wait on a decode. */
+    reportOffThread: (q: ReportQuery = {}, o: { rebuild?: boolean } = {}) =>
+      reportThread ? reportThread.report(q, o) : Promise.resolve((o.rebuild && attribution.rebuild(), attribution.report(q))),
+    reportThread,
     /** Set by the server: start draining the outbox after a commit, off the request path. */
     setDrainTrigger(fn: () => void) {
       drainSoon = fn;
@@ -160,6 +166,7 @@ export function createApp(deps: AppDeps): App {
     http,
     services,
     async close() {
+      await services.reportThread?.close();
       await services.numberService.close();
       await services.targets.closeAll();
       db.close();

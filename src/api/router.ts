@@ -70,10 +70,9 @@ export function apiRouter(s: Services): express.Router {
     res.json(presentHit(hit, true));
   });
 
-  r.get('/report', requirePermission('report:read'), (req, res) => {
+  r.get('/report', requirePermission('report:read'), async (req, res) => {
     const q = reportQuery.parse(req.query);
-    if (q.rebuild) s.attribution.rebuild();
-    res.json(s.report({ limit: q.limit, cursor: q.cursor }));
+    res.json(await s.reportOffThread({ limit: q.limit, cursor: q.cursor }, { rebuild: q.rebuild }));
   });
   r.get('/evidence', requirePermission('evidence:read'), (req, res) => {
     const after = z.coerce.number().int().min(0).default(0).parse(req.query.after);

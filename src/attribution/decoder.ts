@@ -20,11 +20,15 @@
 // beyond those enter one by one, with the single-channel formula. Deterministic: no sampling.
 import { indexFacts, firstCallAfter, type FactsIndex } from './facts-index.ts';
 import { latencyCdf, latencyDensityPerDay } from './latency.ts';
-import { DEFAULT_DECODER_OPTIONS, type DecoderInput, type DecoderOptions, type DecoderResult } from './model.ts';
+import { DEFAULT_DECODER_OPTIONS, WITHHELD_PREFIX, type DecoderInput, type DecoderOptions, type DecoderResult } from './model.ts';
 import { describeChannel } from './reasons.ts';
 
 /** Strongest callers per channel considered as its party in the joint enumeration (plus "nobody seen"). */
 const PARTIES_PER_CHANNEL = 3;
+/** A party whose term is this far below the channel's best adds less than e^-12 and is left out. */
+const NEGLIGIBLE_LOG_TERM = 12;
+/** log odds of about 1 in 1,000. */
+const NEGLIGIBLE_LOG_ODDS = Math.log(1e-3);
 
 export interface CallerEvidence {
   caller: string;
@@ -53,7 +57,15 @@ export interface Pass {
   method: 'exact' | 'screened';
 }
 
-export function decode(input: DecoderInput): DecoderResult {
+/** The decode and a way to word any channel's reasons afterwards (the report words each page as it is read). */
+export function decodeExplained(input: DecoderInput): { result: DecoderResult; explain(channelId: string): string[] } {
+  let pass: Pass | undefined;
+  let ctx: Parameters<typeof describeChannel>[2] | undefined;
+  const result = decode({ ...input, explain: () => false }, (p, c) => ((pass = p), (ctx = c)));
+  return { result, explain: (id) => describeChannel(pass!, id, ctx!, true).reasons };
+}
+
+export function decode(input: DecoderInput, keep?: (pass: Pass, ctx: Parameters<typeof describeChannel>[2]) => void): DecoderResult {
   const o: DecoderOptions = { ...DEFAULT_DECODER_OPTIONS, ...input.options };
   const r = Math.max(input.backgroundPerNumberDay, 1e-4);
   const now = input.now ?? Infinity;
@@ -62,8 +74,9 @@ export function decode(input: DecoderInput): DecoderResult {
   let pass = runPass(idx, priorQ, r, now, o);
   const q = estimateQ(pass, o, now);
   if (Math.abs(q - priorQ) > 0.01) pass = runPass(idx, q, r, now, o);
+  keep?.(pass, { r, now, o, names: input.channelNames ?? {} });
   return {
-    channels: input.channels.map((id) => describeChannel(pass, id, { r, now, o, names: input.channelNames ?? {} })),
+    channels: input.channels.map((id) => describeChannel(pass, id, { r, now, o, names: input.channelNames ?? {} }, input.explain?.(id) ?? true)),
     callBackProbability: round(pass.q, 3),
     backgroundPerNumberDay: r,
     prior: o.prior,
@@ -75,8 +88,11 @@ export function decode(input: DecoderInput): DecoderResult {
 function runPass(idx: FactsIndex, q: number, r: number, now: number, o: DecoderOptions): Pass {
   const evidence = new Map(idx.channels.map((c) => [c, channelEvidence(idx, c, q, r, now, o)]));
   const logOdds = Math.log(o.prior / (1 - o.prior));
-  const withCallers = [...evidence.values()].filter((e) => e.callers.length > 0).sort((a, b) => b.logBf - a.logBf || (a.channelId < b.channelId ? -1 : 1));
-  const candidates = withCallers.slice(0, o.maxCandidates).map((e) => e.channelId);
+  // Channels whose evidence alone leaves them below 1 in 1,000 cannot move the others: they enter one by one.
+  const withEvidence = [...evidence.values()]
+    .filter((e) => e.callers.length > 0 && logOdds + e.logBf > NEGLIGIBLE_LOG_ODDS)
+    .sort((a, b) => b.logBf - a.logBf || (a.channelId < b.channelId ? -1 : 1));
+  const candidates = withEvidence.slice(0, o.maxCandidates).map((e) => e.channelId);
   const marginals = new Map<string, number>();
   for (const e of evidence.values()) marginals.set(e.channelId, e.canaries.length ? sigmoid(logOdds + e.logBf) : o.prior);
   const joint = enumerateSets(idx, evidence, candidates, q, r, now, o, logOdds);
@@ -86,7 +102,7 @@ function runPass(idx: FactsIndex, q: number, r: number, now: number, o: DecoderO
   return {
     q, idx, evidence, marginals, partyOf,
     leakingSet: joint.best.filter((c) => (marginals.get(c) ?? 0) >= 0.5),
-    method: withCallers.length > o.maxCandidates ? 'screened' : 'exact',
+    method: withEvidence.length > o.maxCandidates ? 'screened' : 'exact',
   };
 }
 
@@ -104,6 +120,8 @@ function channelEvidence(idx: FactsIndex, channelId: string, q: number, r: numbe
     const unseen = Math.log(k.missWeight + anyone);
     logUnseen += unseen;
     for (const c of calls) {
+      // A withheld number names no one: its call counts only as a second recipient's would.
+      if (c.caller.startsWith(WITHHELD_PREFIX)) continue;
       let ev = byCaller.get(c.caller);
       if (!ev) byCaller.set(c.caller, (ev = { caller: c.caller, logLr: base(c.caller), calls: [] }));
       const own = (q * c.density * idx.pairs) / (r * idx.callers.get(c.caller)!.numbers);
@@ -133,95 +151,117 @@ interface Joint {
   partyOf: Map<string, string | null>;
 }
 
-/** Every set of up to maxLeakers candidate channels, each with its party summed out; shared canaries couple them. */
+/**
+ * Every set of up to maxLeakers candidate channels, each with its party summed out. A set's likelihood
+ * is the product of its channels' single-channel terms, corrected where they are not independent: a
+ * party shared by several channels is one caller (its prior counts once), and a canary exposed to
+ * several channels of the set is judged once, jointly (src: `sharedCanaryFactor`).
+ */
 function enumerateSets(idx: FactsIndex, ev: Map<string, ChannelEvidence>, candidates: string[], q: number, r: number, now: number, o: DecoderOptions, logOdds: number): Joint {
-  const sets: Array<{ members: string[]; logW: number; parties: Array<string | null> }> = [{ members: [], logW: 0, parties: [] }];
-  const visit = (start: number, members: string[]) => {
+  const parties = candidates.map((c) => {
+    const e = ev.get(c)!;
+    const best = Math.max(e.logUnseen, e.callers[0]?.logLr ?? -Infinity);
+    const options: Array<{ party: string | null; term: number }> = [{ party: null, term: e.logUnseen }];
+    for (const x of e.callers.slice(0, PARTIES_PER_CHANNEL)) if (x.logLr > best - NEGLIGIBLE_LOG_TERM) options.push({ party: x.caller, term: x.logLr });
+    return options;
+  });
+  const terms = parties.map((options) => options.map((x) => x.term));
+  const exposureOf = candidates.map((c) => new Map(ev.get(c)!.canaries.map((k) => [k.canaryId, k.from])));
+  // Canaries each pair of candidates shares: only these couple a set's channels.
+  const shared = new Map<string, string[]>();
+  for (let i = 0; i < candidates.length; i++) {
+    for (let j = i + 1; j < candidates.length; j++) {
+      const both = [...exposureOf[i]!.keys()].filter((k) => exposureOf[j]!.has(k));
+      if (both.length > 0) shared.set(`${i},${j}`, both);
+    }
+  }
+  const partyPrior = (x: string) => idx.callers.get(x)!.noise * Math.log(o.strayFactor) - Math.log(idx.pairs);
+
+  const sets: Array<{ members: number[]; logW: number; parties: Array<string | null> }> = [{ members: [], logW: 0, parties: [] }];
+  const setLikelihood = (members: number[]) => {
+    const coupled = new Set<string>();
+    for (let a = 0; a < members.length; a++) for (let b = a + 1; b < members.length; b++) for (const k of shared.get(`${members[a]},${members[b]}`) ?? []) coupled.add(k);
+    const choice = new Array<number>(members.length).fill(0);
+    const logs: number[] = [];
+    let best = -Infinity;
+    let bestParties: Array<string | null> = members.map(() => null);
+    const walk = (m: number) => {
+      if (m < members.length) {
+        for (let p = 0; p < parties[members[m]!]!.length; p++) {
+          choice[m] = p;
+          walk(m + 1);
+        }
+        return;
+      }
+      const assigned = members.map((c, i) => parties[c]![choice[i]!]!.party);
+      let log = 0;
+      members.forEach((c, i) => (log += terms[c]![choice[i]!]!));
+      const counts = new Map<string, number>();
+      for (const x of assigned) if (x !== null) counts.set(x, (counts.get(x) ?? 0) + 1);
+      for (const [x, n] of counts) if (n > 1) log -= (n - 1) * partyPrior(x);
+      for (const k of coupled) log += sharedCanaryFactor(idx, k, members.map((c, i) => ({ from: exposureOf[c]!.get(k), party: assigned[i]! })), q, r, now, o);
+      logs.push(log);
+      if (log > best) [best, bestParties] = [log, assigned];
+    };
+    walk(0);
+    return { logLr: logSumExp(logs), parties: bestParties };
+  };
+  const visit = (start: number, members: number[]) => {
     for (let i = start; i < candidates.length; i++) {
-      const next = [...members, candidates[i]!];
-      const { logLr, parties } = setLikelihood(idx, ev, next, q, r, now, o);
-      sets.push({ members: next, logW: next.length * logOdds + logLr, parties });
+      const next = [...members, i];
+      const { logLr, parties: chosen } = setLikelihood(next);
+      sets.push({ members: next, logW: next.length * logOdds + logLr, parties: chosen });
       if (next.length < o.maxLeakers) visit(i + 1, next);
     }
   };
   visit(0, []);
-  const total = logSumExp(sets.map((s) => s.logW));
+  const total = logSumExp(sets.map((x) => x.logW));
   const marginals = new Map<string, number>(candidates.map((c) => [c, 0]));
   let best = sets[0]!;
-  for (const s of sets) {
-    const p = Math.exp(s.logW - total);
-    for (const c of s.members) marginals.set(c, marginals.get(c)! + p);
-    if (s.logW > best.logW) best = s;
+  for (const x of sets) {
+    const p = Math.exp(x.logW - total);
+    for (const m of x.members) marginals.set(candidates[m]!, marginals.get(candidates[m]!)! + p);
+    if (x.logW > best.logW) best = x;
   }
-  const partyOf = new Map<string, string | null>(best.members.map((c, i) => [c, best.parties[i]!]));
-  return { marginals, best: best.members, partyOf };
+  const partyOf = new Map<string, string | null>(best.members.map((m, i) => [candidates[m]!, best.parties[i]!]));
+  return { marginals, best: best.members.map((m) => candidates[m]!), partyOf };
 }
 
-/** log P(data | these channels leak) / P(data | none leaks), summing over each channel's party. */
-function setLikelihood(idx: FactsIndex, ev: Map<string, ChannelEvidence>, members: string[], q: number, r: number, now: number, o: DecoderOptions) {
-  const options = members.map((c) => [null, ...ev.get(c)!.callers.slice(0, PARTIES_PER_CHANNEL).map((x) => x.caller)]);
-  const exposed = new Map<string, Array<{ member: number; from: number }>>();
-  members.forEach((c, m) => {
-    for (const k of ev.get(c)!.canaries) {
-      const list = exposed.get(k.canaryId) ?? [];
-      list.push({ member: m, from: k.from });
-      exposed.set(k.canaryId, list);
-    }
-  });
-  const terms: number[] = [];
-  let bestParties: Array<string | null> = members.map(() => null);
-  let bestTerm = -Infinity;
-  const assignment: Array<string | null> = new Array(members.length).fill(null);
-  const walk = (m: number) => {
-    if (m === members.length) {
-      const t = assignmentLikelihood(idx, exposed, assignment, q, r, now, o);
-      terms.push(t);
-      if (t > bestTerm) [bestTerm, bestParties] = [t, [...assignment]];
-      return;
-    }
-    for (const party of options[m]!) {
-      assignment[m] = party;
-      walk(m + 1);
-    }
-  };
-  walk(0);
-  return { logLr: logSumExp(terms), parties: bestParties };
+/**
+ * log of (the joint factor of a canary exposed to several channels of a set) over (the product of
+ * their single-channel factors, which the set's terms already hold). Jointly the canary has one first
+ * leak call at most: none (every exposure missed), or one of its calls — from the party of the
+ * exposures that party would have received, or from anyone else as a second recipient of any of them.
+ */
+function sharedCanaryFactor(idx: FactsIndex, canaryId: string, members: Array<{ from: number | undefined; party: string | null }>, q: number, r: number, now: number, o: DecoderOptions): number {
+  const exposed = members.filter((m): m is { from: number; party: string | null } => m.from !== undefined);
+  let singles = 0;
+  for (const m of exposed) singles += Math.log(canaryFactor(idx, canaryId, [m], q, r, now, o));
+  return Math.log(canaryFactor(idx, canaryId, exposed, q, r, now, o)) - singles;
 }
 
-function assignmentLikelihood(idx: FactsIndex, exposed: Map<string, Array<{ member: number; from: number }>>, parties: Array<string | null>, q: number, r: number, now: number, o: DecoderOptions): number {
-  let log = 0;
-  for (const x of new Set(parties)) {
-    if (x !== null) log += idx.callers.get(x)!.noise * Math.log(o.strayFactor) - Math.log(idx.pairs);
-  }
-  for (const [canaryId, list] of exposed) {
-    // Exposures of this canary grouped by the party they would have leaked to.
-    const groups = new Map<string | null, number[]>();
-    for (const e of list) {
-      const g = groups.get(parties[e.member]!) ?? [];
-      g.push(e.from);
-      groups.set(parties[e.member]!, g);
-    }
-    for (const [party, froms] of groups) {
-      let miss = 1;
-      let noCall = 1;
-      for (const from of froms) {
-        miss *= 1 - q * latencyCdf(o.latency, now - from);
-        noCall *= 1 - q;
-      }
-      const earliest = Math.min(...froms);
-      let own = 0;
-      let anyone = 0;
-      for (const c of firstCallsAfter(idx, canaryId, earliest, o)) {
-        let density = 0;
-        for (const from of froms) density += c.latencyMs + earliest - from >= 0 ? latencyDensityPerDay(o.latency, c.latencyMs + earliest - from) : 0;
-        density /= froms.length;
-        if (party !== null && c.caller === party) own = ((1 - noCall) * density * idx.pairs) / (r * idx.callers.get(party)!.numbers);
-        else anyone += ((1 - noCall) * o.secondPartyShare * density) / r;
-      }
-      log += Math.log(miss + own + anyone);
+/**
+ * A canary's likelihood ratio under "these exposures leak, each to its party (null: one we never saw)"
+ * against "nothing leaks": no leak call yet, or one of the canary's calls is the first leak call.
+ */
+function canaryFactor(idx: FactsIndex, canaryId: string, exposures: Array<{ from: number; party: string | null }>, q: number, r: number, now: number, o: DecoderOptions): number {
+  let miss = 1;
+  for (const e of exposures) miss *= 1 - q * latencyCdf(o.latency, now - e.from);
+  const earliest = Math.min(...exposures.map((e) => e.from));
+  const parties = new Set(exposures.map((e) => e.party).filter((x): x is string => x !== null));
+  const density = (list: Array<{ from: number }>, at: number) => list.reduce((s, e) => s + latencyDensityPerDay(o.latency, at - e.from), 0) / list.length;
+  const pLeak = (n: number) => 1 - (1 - q) ** n;
+  let f = miss;
+  for (const c of firstCallsAfter(idx, canaryId, earliest, o)) {
+    const at = earliest + c.latencyMs;
+    if (parties.has(c.caller)) {
+      const mine = exposures.filter((e) => e.party === c.caller);
+      f += (pLeak(mine.length) * density(mine, at) * idx.pairs) / (r * idx.callers.get(c.caller)!.numbers);
+    } else {
+      f += (pLeak(exposures.length) * o.secondPartyShare * density(exposures, at)) / r;
     }
   }
-  return log;
+  return f;
 }
 
 /** Posterior mean of q: Beta prior updated with the canaries the likely leakers' parties called or did not. */

@@ -2,7 +2,7 @@
 // every call and SMS streamed from the hits table, and the background rate measured on controls and burn-in.
 import type { Db } from '../store/db.ts';
 import { canaryExposures } from '../planting/exposure.ts';
-import type { DecoderCall, Exposure } from './model.ts';
+import { WITHHELD_PREFIX, type DecoderCall, type Exposure } from './model.ts';
 
 const DAY = 86_400_000;
 /**
@@ -15,7 +15,7 @@ export const BACKGROUND_PRIOR = { perNumberDay: 0.12, numberDays: 10 };
 const WITHHELD = new Set(['', 'anonymous', 'restricted', 'unknown', 'unavailable', 'private', 'blocked', '+266696687', '+86282452253', '+8656696', '+2562533']);
 
 export const callerKey = (from: string, hitId: string): string =>
-  WITHHELD.has(from.trim().toLowerCase()) || !/^\+?\d{3,16}$/.test(from.trim()) ? `withheld:${hitId}` : from;
+  WITHHELD.has(from.trim().toLowerCase()) || !/^\+?\d{3,16}$/.test(from.trim()) ? `${WITHHELD_PREFIX}${hitId}` : from;
 
 export interface ChannelFact {
   id: string;
@@ -42,15 +42,16 @@ export interface AttributionFacts {
 export function loadFacts(db: Db, now: Date): AttributionFacts {
   const channels = db.prepare('SELECT id, name, kind FROM channels ORDER BY created_at, id').all() as ChannelFact[];
   const calls = db.prepare(
-    `SELECT h.id, h.from_number, h.to_number, c.id AS canary_id, h.received_at
+    `SELECT h.id, h.from_number, h.to_number, c.id AS canary_id,
+            CAST(round((julianday(h.received_at) - 2440587.5) * 86400000) AS INTEGER) AS at_ms
      FROM hits h LEFT JOIN canaries c ON c.number_id = h.number_id`,
   ).raw();
   return {
     channels,
     exposures: canaryExposures(db),
     calls: function* () {
-      for (const [id, from, to, canaryId, at] of calls.iterate() as Iterable<[string, string, string, string | null, string]>) {
-        yield { id, caller: callerKey(from, id), number: to, canaryId, at: Date.parse(at) };
+      for (const [id, from, to, canaryId, at] of calls.iterate() as Iterable<[string, string, string, string | null, number]>) {
+        yield { id, caller: callerKey(from, id), number: to, canaryId, at };
       }
     },
     background: measuredBackground(db, now),

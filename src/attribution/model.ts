@@ -25,6 +25,9 @@ export interface DecoderCall {
   at: number;
 }
 
+/** Caller keys for calls whose number was withheld: each call a caller of its own, never a party. */
+export const WITHHELD_PREFIX = 'withheld:';
+
 export interface LatencyModel {
   /** Median time from exposure to the leak party's first call, minutes. */
   medianMinutes: number;
@@ -61,7 +64,7 @@ export const DEFAULT_DECODER_OPTIONS: DecoderOptions = {
   prior: 0.05,
   callBack: { alpha: 3.5, beta: 1.5 },
   latency: { medianMinutes: 60, sigma: 2.2 },
-  strayFactor: 0.25,
+  strayFactor: 0.35,
   secondPartyShare: 0.5,
   maxLeakers: 3,
   maxCandidates: 18,
@@ -79,6 +82,8 @@ export interface DecoderInput {
   /** The time the data stands at: a canary exposed an hour ago and not yet called is only a partial miss. Default: no censoring. */
   now?: number;
   options?: Partial<DecoderOptions>;
+  /** Which channels get their reasons in words (default: all); the report words only the page it shows. */
+  explain?: (channelId: string) => boolean;
   /** The facts already indexed (the report indexes while streaming the hits); `calls` is then ignored. */
   prebuilt?: import('./facts-index.ts').FactsIndex;
 }

@@ -4,7 +4,7 @@ import type { ChannelPosterior, ChannelVerdictName, DecoderOptions } from './mod
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-interface Context {
+export interface Context {
   r: number;
   now: number;
   o: DecoderOptions;
@@ -12,7 +12,7 @@ interface Context {
 }
 
 /** One channel's posterior, verdict, evidence and the reasons in words. */
-export function describeChannel(pass: Pass, channelId: string, ctx: Context): ChannelPosterior {
+export function describeChannel(pass: Pass, channelId: string, ctx: Context, words = true): ChannelPosterior {
   const e = pass.evidence.get(channelId)!;
   const probability = pass.marginals.get(channelId) ?? ctx.o.prior;
   const party = pass.partyOf.get(channelId) ?? null;
@@ -29,7 +29,7 @@ export function describeChannel(pass: Pass, channelId: string, ctx: Context): Ch
     party: calls.length > 0 ? party : null,
     evidenceCallIds: calls.map((c) => c.callId),
     latenciesMinutes: latencies.map((m) => Math.round(m * 10) / 10),
-    reasons: reasons(pass, channelId, probability, party, ctx),
+    reasons: words ? reasons(pass, channelId, probability, party, ctx) : [],
   };
 }
 

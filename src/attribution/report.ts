@@ -3,7 +3,7 @@
 import type { Db } from '../store/db.ts';
 import { AppError } from '../errors.ts';
 import { controlBackground, type ControlBackground } from '../numbers/background.ts';
-import { decode } from './decoder.ts';
+import { decodeExplained } from './decoder.ts';
 import { indexFacts, type FactsIndex } from './facts-index.ts';
 import { loadFacts, type Background } from './facts.ts';
 import type { ChannelVerdictName, DecoderOptions, DecoderResult } from './model.ts';
@@ -79,6 +79,7 @@ export interface ReportQuery {
 interface Decoded {
   key: string;
   result: DecoderResult;
+  explain: (channelId: string) => string[];
   idx: FactsIndex;
   channels: Array<{ id: string; name: string; kind: string }>;
   background: Background;
@@ -137,8 +138,8 @@ export class AttributionReports {
       options,
     };
     const idx = indexFacts(input.channels, input.exposures, facts.calls());
-    const result = decode({ ...input, calls: [], prebuilt: idx });
-    this.cached = { key, result, idx, channels: facts.channels, background: facts.background, names: facts.callerNames() };
+    const { result, explain } = decodeExplained({ ...input, calls: [], prebuilt: idx });
+    this.cached = { key, result, explain, idx, channels: facts.channels, background: facts.background, names: facts.callerNames() };
     return this.cached;
   }
 
@@ -162,7 +163,7 @@ export class AttributionReports {
       kind: ch.kind,
       verdict: post.verdict,
       probability: post.probability,
-      reasons: post.reasons,
+      reasons: d.explain(ch.id),
       exposedCanaries: post.exposedCanaries,
       canaries: post.exposedCanaries,
       canariesCalled: raw.canariesCalled,

@@ -13,10 +13,11 @@ export interface Flow {
 /** Every planting that reached its target, and everything downstream of it through flows. */
 export function canaryExposures(db: Db): Exposure[] {
   const direct = db
-    .prepare('SELECT canary_id, channel_id, exposed_at FROM plantings WHERE exposed_at IS NOT NULL')
+    .prepare(`SELECT canary_id, channel_id, CAST(round((julianday(exposed_at) - 2440587.5) * 86400000) AS INTEGER)
+      FROM plantings WHERE exposed_at IS NOT NULL`)
     .raw()
-    .all() as Array<[string, string, string]>;
-  const out: Exposure[] = direct.map(([canaryId, channelId, at]) => ({ canaryId, channelId, from: Date.parse(at) }));
+    .all() as Array<[string, string, number]>;
+  const out: Exposure[] = direct.map(([canaryId, channelId, from]) => ({ canaryId, channelId, from }));
   const flows = channelFlows(db);
   return flows.size === 0 ? out : withFlows(out, flows);
 }

@@ -1,0 +1,30 @@
+// The report's own thread: decoding a million hits takes a second of CPU, and the thread that
+// answers Twilio's webhooks must not wait on it. It reads the store through its own read-only
+// connection (WAL lets it read beside the writer) and keeps its own decode cache.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { AttributionReports, type ReportQuery } from './report.ts';
+
+interface Ask {
+  id: number;
+  nowMs: number;
+  query: ReportQuery;
+  rebuild?: boolean;
+}
+
+const db = new Database(workerData.dbFile as string, { readonly: true, fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+let now = Date.now();
+const reports = new AttributionReports(db, () => new Date(now), workerData.options ?? {});
+
+parentPort!.on('message', (ask: Ask) => {
+  try {
+    now = ask.nowMs;
+    if (ask.rebuild) reports.rebuild();
+    parentPort!.postMessage({ id: ask.id, report: reports.report(ask.query) });
+  } catch (err) {
+    const e = err as Error & { code?: string; status?: number };
+    parentPort!.postMessage({ id: ask.id, error: { message: e.message, code: e.code, status: e.status } });
+  }
+});
+parentPort!.postMessage({ ready: true });
