@@ -13,6 +13,8 @@ import { HitIngestor } from './hits/ingest.ts';
 import { NumberRepository } from './numbers/repository.ts';
 import { composeNumbers, type NumberProvider } from './numbers/index.ts';
 import type { CallerEnricher } from './numbers/enrichment.ts';
+import { campaignCost, provisioningCost } from './numbers/cost.ts';
+import type { NumberType } from './numbers/provider.ts';
 import { TargetRegistry, type PlantingTarget } from './planting/target.ts';
 import { createTarget } from './planting/factory.ts';
 import { CampaignPlanter } from './planting/campaign.ts';
@@ -91,6 +93,13 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
       defaultLocale: config.defaultLocale, greeting: config.voiceGreeting, record: config.voiceRecord,
       publicBaseUrl: config.publicBaseUrl,
     }),
+    /** What numbers would cost a month, asked before a provisioning or campaign over the threshold. */
+    costs: {
+      threshold: config.numbers.costConfirmThreshold,
+      provisioning: (country: string, type: NumberType, count: number) => provisioningCost(numberKit.provider, country, type, count),
+      campaign: (locale: Locale | undefined, count: number) =>
+        campaignCost(numberKit.provider, (locale ?? config.defaultLocale).split('-')[1]!, count),
+    },
     tokens: new TokenService(db, clock),
     audit: new RegistryAudit(db, clock),
     report: () => channelVerdicts(db, clock()),

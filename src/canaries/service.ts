@@ -10,7 +10,8 @@ import { LOCALES, type CanaryIdentity, type Locale } from '../identities/types.t
 import type { NumberPool } from '../numbers/pool.ts';
 import { PlantingOutcomeUnknown, settle, type TargetRegistry } from '../planting/target.ts';
 import type { CampaignPlanter } from '../planting/campaign.ts';
-import type { Canary, CanaryRepository, Planting } from './repository.ts';
+import type { Page, PageRequest } from '../store/paging.ts';
+import type { Canary, CanaryFilter, CanaryRepository, Planting } from './repository.ts';
 
 /** One by one, a request is all-or-nothing; beyond this, targets must plant in batches (see README). */
 const MAX_UNBATCHED = 1000;
@@ -73,8 +74,8 @@ export class CanaryService {
     return c;
   }
 
-  list(): Canary[] {
-    return this.d.canaries.list();
+  list(filter: CanaryFilter = {}, page: PageRequest = {}): Page<Canary> {
+    return this.d.canaries.list(filter, page);
   }
 
   private resolveChannels(ids: string[]): Channel[] {

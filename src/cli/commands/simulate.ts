@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { parsePhoneNumberWithError } from 'libphonenumber-js';
 import { AppError } from '../../errors.ts';
-import { TwilioSimulator } from '../../telephony/simulator.ts';
-import { cliConfig } from '../context.ts';
+import type { TwilioSimulator } from '../../telephony/simulator.ts';
+import { cliConfig, intFlag } from '../context.ts';
 
-function e164(label: string, v: string): string {
+async function e164(label: string, v: string): Promise<string> {
+  const { parsePhoneNumberWithError } = await import('libphonenumber-js');
   try {
     const n = parsePhoneNumberWithError(v);
     if (!n.isPossible()) throw new Error('not a possible number');
@@ -14,8 +14,9 @@ function e164(label: string, v: string): string {
   }
 }
 
-function simulator(o: { url?: string }): TwilioSimulator {
-  const config = cliConfig();
+async function simulator(o: { url?: string }): Promise<TwilioSimulator> {
+  const config = await cliConfig();
+  const { TwilioSimulator } = await import('../../telephony/simulator.ts');
   return new TwilioSimulator({
     sendTo: o.url ?? `http://127.0.0.1:${config.port}`,
     publicBaseUrl: config.publicBaseUrl,
@@ -24,9 +25,9 @@ function simulator(o: { url?: string }): TwilioSimulator {
   });
 }
 
-function report(kind: string, r: { status: number; body: string; sid: string }): void {
+function report(kind: string, r: { status: number; body: string; sid: string }, json = false): void {
   if (r.status >= 300) throw new AppError('simulate-failed', `${kind} ${r.sid}: the tracer answered ${r.status}: ${r.body.slice(0, 200)}`);
-  process.stdout.write(`${kind} ${r.sid}: ${r.status}\n${r.body}\n`);
+  process.stdout.write(json ? `${JSON.stringify({ kind, sid: r.sid, status: r.status, body: r.body })}\n` : `${kind} ${r.sid}: ${r.status}\n${r.body}\n`);
 }
 
 export function registerSimulateCommands(program: Command): void {
@@ -39,15 +40,16 @@ export function registerSimulateCommands(program: Command): void {
     .requiredOption('--to <number>', 'the canary number called (E.164)')
     .requiredOption('--from <number>', 'the caller (E.164)')
     .option('--caller-name <name>', 'CNAM the caller shows')
-    .option('--duration <seconds>', 'also send a completed status callback', (v) => Number.parseInt(v, 10))
+    .option('--duration <seconds>', 'also send a completed status callback', (v) => intFlag(0, 86_400).parse(v))
     .option('--url <url>', 'where the tracer listens (default http://127.0.0.1:$PORT)')
+    .option('--json', 'print JSON lines: {kind, sid, status, body}')
     .action(async (o) => {
-      const sim = simulator(o);
-      const to = e164('--to', o.to);
-      const from = e164('--from', o.from);
+      const sim = await simulator(o);
+      const to = await e164('--to', o.to);
+      const from = await e164('--from', o.from);
       const r = await sim.call({ to, from, callerName: o.callerName });
-      report('call', r);
-      if (o.duration !== undefined) report('status', await sim.callStatus({ callSid: r.sid, to, from, status: 'completed', durationSeconds: o.duration }));
+      report('call', r, o.json);
+      if (o.duration !== undefined) report('status', await sim.callStatus({ callSid: r.sid, to, from, status: 'completed', durationSeconds: o.duration }), o.json);
     });
   simulate
     .command('sms')
@@ -56,7 +58,8 @@ export function registerSimulateCommands(program: Command): void {
     .requiredOption('--from <number>', 'the sender (E.164)')
     .requiredOption('--body <text>', 'the message')
     .option('--url <url>', 'where the tracer listens')
+    .option('--json', 'print JSON: {kind, sid, status, body}')
     .action(async (o) => {
-      report('sms', await simulator(o).sms({ to: e164('--to', o.to), from: e164('--from', o.from), body: o.body }));
+      report('sms', await (await simulator(o)).sms({ to: await e164('--to', o.to), from: await e164('--from', o.from), body: o.body }), o.json);
     });
 }
