@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { AppError } from '../../errors.ts';
 import type { TwilioSimulator } from '../../telephony/simulator.ts';
-import { cliConfig, intFlag } from '../context.ts';
+import { z } from 'zod';
+import { cliConfig, flags, intFlag } from '../context.ts';
 
 async function e164(label: string, v: string): Promise<string> {
   const { parsePhoneNumberWithError } = await import('libphonenumber-js');
@@ -14,15 +15,28 @@ async function e164(label: string, v: string): Promise<string> {
   }
 }
 
-async function simulator(o: { url?: string }): Promise<TwilioSimulator> {
+/** A request that never reached a tracer says where it looked and how to start one, not "fetch failed". */
+function unreachable(url: string) {
+  return (err: unknown): never => {
+    if (err instanceof TypeError && /fetch failed/.test(err.message)) {
+      const why = (err.cause as { code?: string; message?: string } | undefined);
+      throw new AppError('server-unreachable', `no tracer server at ${url}: start one with \`tracer serve\`${why?.code ? '' : ` (${why?.message ?? err.message})`}`);
+    }
+    throw err;
+  };
+}
+
+async function simulator(o: { url?: string }): Promise<{ sim: TwilioSimulator; url: string }> {
   const config = await cliConfig();
   const { TwilioSimulator } = await import('../../telephony/simulator.ts');
-  return new TwilioSimulator({
-    sendTo: o.url ?? `http://127.0.0.1:${config.port}`,
+  const url = o.url ?? `http://127.0.0.1:${config.port}`;
+  const sim = new TwilioSimulator({
+    sendTo: url,
     publicBaseUrl: config.publicBaseUrl,
     authToken: config.twilioAuthToken,
     accountSid: config.twilioAccountSid,
   });
+  return { sim, url };
 }
 
 function report(kind: string, r: { status: number; body: string; sid: string }, json = false): void {
@@ -40,16 +54,20 @@ export function registerSimulateCommands(program: Command): void {
     .requiredOption('--to <number>', 'the canary number called (E.164)')
     .requiredOption('--from <number>', 'the caller (E.164)')
     .option('--caller-name <name>', 'CNAM the caller shows')
-    .option('--duration <seconds>', 'also send a completed status callback', (v) => intFlag(0, 86_400).parse(v))
+    .option('--duration <seconds>', 'also send a completed status callback', undefined)
     .option('--url <url>', 'where the tracer listens (default http://127.0.0.1:$PORT)')
     .option('--json', 'print JSON lines: {kind, sid, status, body}')
-    .action(async (o) => {
-      const sim = await simulator(o);
+    .action(async (opts) => {
+      const o = flags(z.strictObject({ to: z.string(), from: z.string(), callerName: z.string().max(200).optional(), duration: intFlag(0, 86_400).optional(),
+        url: z.url().optional(), json: z.boolean().optional() }), opts);
+      const { sim, url } = await simulator(o);
       const to = await e164('--to', o.to);
       const from = await e164('--from', o.from);
-      const r = await sim.call({ to, from, callerName: o.callerName });
+      const r = await sim.call({ to, from, callerName: o.callerName }).catch(unreachable(url));
       report('call', r, o.json);
-      if (o.duration !== undefined) report('status', await sim.callStatus({ callSid: r.sid, to, from, status: 'completed', durationSeconds: o.duration }), o.json);
+      if (o.duration !== undefined) {
+        report('status', await sim.callStatus({ callSid: r.sid, to, from, status: 'completed', durationSeconds: o.duration }).catch(unreachable(url)), o.json);
+      }
     });
   simulate
     .command('sms')
@@ -59,7 +77,9 @@ export function registerSimulateCommands(program: Command): void {
     .requiredOption('--body <text>', 'the message')
     .option('--url <url>', 'where the tracer listens')
     .option('--json', 'print JSON: {kind, sid, status, body}')
-    .action(async (o) => {
-      report('sms', await (await simulator(o)).sms({ to: await e164('--to', o.to), from: await e164('--from', o.from), body: o.body }), o.json);
+    .action(async (opts) => {
+      const o = flags(z.strictObject({ to: z.string(), from: z.string(), body: z.string().max(1600), url: z.url().optional(), json: z.boolean().optional() }), opts);
+      const { sim, url } = await simulator(o);
+      report('sms', await sim.sms({ to: await e164('--to', o.to), from: await e164('--from', o.from), body: o.body }).catch(unreachable(url)), o.json);
     });
 }
