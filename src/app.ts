@@ -76,7 +76,10 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   const services = {
     config, clock, log, db, evidence, outbox, numbers, hits, ingestor, targets, pool, provider,
     numberProvider: numberKit.provider, numberService, numberLifecycle: numberService.lifecycle, callerEnricher,
-    channels: new ChannelService(channelRepo, clock, () => targets.names()),
+    channels: new ChannelService(channelRepo, clock, () => targets.names(), {
+      // The change and its evidence entry commit together.
+      record: (at, kind, id, payload, write) => db.transaction(() => (write(), evidence.append(at, kind, id, payload)))(),
+    }),
     canaries: new CanaryService({
       db, canaries: canaryRepo, channels: channelRepo, pool, targets, evidence, generatorFor,
       defaultLocale: config.defaultLocale, clock, log, batch,

@@ -146,11 +146,17 @@ export class ChannelRepository {
   }
 }
 
+/** Where a channel's changes are recorded: flows and archiving change what attribution may conclude. */
+export interface ChannelRecorder {
+  record(at: string, kind: 'channel-changed' | 'channel-archived' | 'channel-deleted', channelId: string, payload: unknown, write: () => void): void;
+}
+
 export class ChannelService {
   constructor(
     private readonly repo: ChannelRepository,
     private readonly clock: () => Date,
     private readonly knownTargets: () => string[],
+    private readonly recorder: ChannelRecorder = { record: (_at, _kind, _id, _payload, write) => write() },
   ) {}
 
   create(input: CreateChannelInput): Channel {
@@ -176,7 +182,9 @@ export class ChannelService {
     }
     const next: Channel = { ...current, ...patch };
     this.checkFeeds(next);
-    this.repo.update(next);
+    const changed = Object.fromEntries(Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined)
+      .map((k) => [k, { was: current[k as keyof Channel], now: next[k as keyof Channel] }]));
+    this.recorder.record(this.clock().toISOString(), 'channel-changed', current.id, changed, () => this.repo.update(next));
     return next;
   }
 
@@ -185,7 +193,7 @@ export class ChannelService {
     const c = this.get(id);
     if (c.archivedAt) throw new AppError('conflict', `channel "${c.name}" is already archived (since ${c.archivedAt})`, 409);
     const next = { ...c, archivedAt: this.clock().toISOString() };
-    this.repo.update(next);
+    this.recorder.record(next.archivedAt, 'channel-archived', c.id, { name: c.name }, () => this.repo.update(next));
     return next;
   }
 
@@ -200,7 +208,7 @@ export class ChannelService {
     if (feeders.length) {
       throw new AppError('channel-in-use', `channel "${c.name}" is fed by ${feeders.map((f) => `"${f.name}"`).join(', ')}: remove those flows first`, 409);
     }
-    this.repo.delete(c.id);
+    this.recorder.record(this.clock().toISOString(), 'channel-deleted', c.id, { name: c.name, kind: c.kind, target: c.target }, () => this.repo.delete(c.id));
     return c;
   }
 

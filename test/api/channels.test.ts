@@ -21,6 +21,8 @@ describe('channels', () => {
     expect(res.body).toMatchObject({ kind: 'crm', target: 'utility-sample', description: 'export at 02:00', routing: { queue: 'leaks' },
       feeds: [{ channelId: contractor.id, delayMinutes: 120 }] });
     expect(app.services.channels.get(crm.id).feeds).toEqual([{ channelId: contractor.id, delayMinutes: 120 }]);
+    const entry = app.services.evidence.list(1000).find((e) => e.kind === 'channel-changed');
+    expect(entry).toMatchObject({ subject: crm.id, payload: { feeds: { was: [], now: [{ channelId: contractor.id, delayMinutes: 120 }] } } });
     const kind = await api().patch(`/api/v1/channels/${crm.id}`).set(bearer(app.tokens.seeder)).send({ kind: 'other' });
     expect(kind.body.error).toBe('unknown-field');
   });
