@@ -35,7 +35,7 @@ const GROUPS: CommandGroup[] = [
     },
     load: async () => (await import('./commands/hits.ts')).registerHitCommands,
   },
-  { commands: { token: 'API tokens (admin, seeder, investigator)' }, load: async () => (await import('./commands/tokens.ts')).registerTokenCommands },
+  { commands: { token: 'API tokens (admin, seeder, investigator)', audit: 'who read the canary registry, newest first (admin)' }, load: async () => (await import('./commands/tokens.ts')).registerTokenCommands },
   { commands: { simulate: 'send a webhook to a running tracer, signed exactly as Twilio signs it' }, load: async () => (await import('./commands/simulate.ts')).registerSimulateCommands },
   { commands: { identities: 'the fake customers and complaints canaries are made of' }, load: async () => (await import('./commands/identities.ts')).registerIdentityCommands },
   { commands: { numbers: 'canary numbers: provision, burn-in, controls, reconcile, release' }, load: async () => (await import('./commands/numbers.ts')).registerNumberCommands },

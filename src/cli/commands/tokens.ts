@@ -1,10 +1,33 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { ROLES } from '../../access/tokens.ts';
+import { ROLES, type RegistryRead } from '../../access/tokens.ts';
 import { table } from '../format.ts';
-import { flags, print, withStore } from '../context.ts';
+import { flags, instantFlag, print, withStore } from '../context.ts';
+import { listFlags, listFlagSchema, writeList, type ListSpec } from '../output.ts';
+import { listOptions } from './hits.ts';
+
+const auditSchema = z.strictObject({ actor: z.string().min(1).max(200).optional(), since: instantFlag.optional(), ...listFlagSchema });
+
+const readList: ListSpec<RegistryRead> = {
+  name: 'reads',
+  columns: ['at', 'actor', 'role', 'action', 'subject'],
+  // A campaign's create names every canary: the table shows the start and a count (json/csv have it whole).
+  row: (r) => ({ ...r, subject: r.subject.length > 60 ? `${r.subject.slice(0, 40)}… (${r.subject.split(',').length} ids)` : r.subject }),
+  present: (r) => r,
+};
 
 export function registerTokenCommands(program: Command): void {
+  listOptions(program
+    .command('audit')
+    .description('who read the canary registry, newest first (admin)')
+    .option('--actor <id>', 'only this token id or cli:<user>')
+    .option('--since <iso>', 'at or after (ISO 8601 with offset)'))
+    .action(async (opts) => {
+      const o = flags(auditSchema, opts);
+      await withStore('tokens:manage', ({ audit }) =>
+        writeList(listFlags(o), readList, (cursor, limit) => audit.page({ actor: o.actor, since: o.since }, { cursor, limit })));
+    });
+
   const token = program.command('token').description('API tokens (admin, seeder, investigator); TRACER_TOKEN makes the CLI act as one');
   token
     .command('create')
