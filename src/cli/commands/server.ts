@@ -16,9 +16,12 @@ export function registerServerCommands(program: Command): void {
   program
     .command('serve')
     .description('run the webhook receiver, the JSON API and the outbox worker')
-    .action(async () => {
+    .option('--json', 'print {url, publicBaseUrl} once listening (logs stay on pino\'s JSON lines)')
+    .action(async (o) => {
       const { startServer, stopOnSignals } = await import('../../server.ts');
-      const running = await startServer({ config: await cliConfig() });
+      const config = await cliConfig();
+      const running = await startServer({ config });
+      if (o.json) process.stdout.write(`${JSON.stringify({ url: running.url, publicBaseUrl: config.publicBaseUrl })}\n`);
       stopOnSignals(running);
     });
 
@@ -85,11 +88,14 @@ export function registerServerCommands(program: Command): void {
     .option('--data-dir <dir>', 'where the demo keeps its databases (wiped first)', './data/demo')
     .option('--port <port>', 'port to listen on', (v) => Number.parseInt(v, 10), Number(process.env.PORT ?? 3000))
     .option('--exit', 'stop the server after printing the report')
+    .option('--json', 'print {url, report, tokens} instead of the story')
     .action(async (o) => {
       const [{ runDemo }, { stopOnSignals }] = await Promise.all([import('../../demo/demo.ts'), import('../../server.ts')]);
       const authToken = process.env.TWILIO_AUTH_TOKEN || developmentToken();
-      const result = await runDemo({ dataDir: o.dataDir, port: o.port, authToken, print: (l) => process.stdout.write(`${l}\n`) });
+      const result = await runDemo({ dataDir: o.dataDir, port: o.port, authToken, print: (l) => (o.json ? undefined : process.stdout.write(`${l}\n`)) });
+      if (o.json) process.stdout.write(`${JSON.stringify({ url: result.running.url, report: result.report, tokens: result.tokens })}\n`);
       if (o.exit) return result.running.stop();
+      if (o.json) return stopOnSignals(result.running);
       process.stdout.write(
         `\nThe tracer is still running at ${result.running.url} (Ctrl-C to stop).\n` +
           `  investigator token: ${result.tokens.investigator}\n` +
