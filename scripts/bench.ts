@@ -9,6 +9,7 @@ import { newSid, simulatedAccountSid } from '../src/telephony/simulator.ts';
 import { attributionBench } from './bench/attribution.ts';
 import { reportBench } from './bench/report.ts';
 import { plantingBench } from './bench/planting.ts';
+import { cliBench } from './bench/cli.ts';
 
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -112,14 +113,20 @@ async function webhookBench() {
     `(tracer stored ${oursCpu.requests} hits); CPU ratio bare/tracer ${(perReq(baseCpu) / perReq(oursCpu)).toFixed(2)}`);
 }
 
-// BENCH_ONLY=webhook|planting|attribution runs one section (the planting one alone is also `npm run bench:planting`).
+// One section per concern, run in this order; BENCH_ONLY=<name> runs one (the planting one alone is
+// also `npm run bench:planting`).
+const SECTIONS: Record<string, () => Promise<void>> = {
+  // The webhook hot path against a bare node:http server.
+  webhook: webhookBench,
+  // Canaries planted into PostgreSQL, batched vs one at a time (scripts/bench/planting.ts).
+  planting: plantingBench,
+  // Attribution accuracy vs canaries on simulated worlds (scripts/bench/attribution.ts).
+  attribution: attributionBench,
+  // The report over 10k / 100k / 1M hits, and webhooks beside it (scripts/bench/report.ts).
+  report: reportBench,
+  // The CLI's start-up against a bare node process (scripts/bench/cli.ts).
+  cli: cliBench,
+};
 const only = process.env.BENCH_ONLY;
-const SECTIONS = ['webhook', 'planting', 'attribution', 'report'];
-if (only && !SECTIONS.includes(only)) throw new Error(`BENCH_ONLY must be one of ${SECTIONS.join(', ')}`);
-if (!only || only === 'webhook') await webhookBench();
-// Second section: canaries planted into PostgreSQL, batched vs one at a time (scripts/bench/planting.ts).
-if (!only || only === 'planting') await plantingBench();
-// Third section: attribution accuracy vs canaries on simulated worlds (scripts/bench/attribution.ts).
-if (!only || only === 'attribution') await attributionBench();
-// Fourth section: the report over 10k / 100k / 1M hits, and webhooks beside it (scripts/bench/report.ts).
-if (!only || only === 'report') await reportBench();
+if (only && !(only in SECTIONS)) throw new Error(`BENCH_ONLY must be one of ${Object.keys(SECTIONS).join(', ')}`);
+for (const [name, run] of Object.entries(SECTIONS)) if (!only || only === name) await run();

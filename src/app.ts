@@ -13,6 +13,8 @@ import { HitIngestor } from './hits/ingest.ts';
 import { NumberRepository } from './numbers/repository.ts';
 import { composeNumbers, type NumberProvider } from './numbers/index.ts';
 import type { CallerEnricher } from './numbers/enrichment.ts';
+import { campaignCost, provisioningCost } from './numbers/cost.ts';
+import type { NumberType } from './numbers/provider.ts';
 import { TargetRegistry, type PlantingTarget } from './planting/target.ts';
 import { createTarget } from './planting/factory.ts';
 import { PlantingPipeline } from './planting/pipeline.ts';
@@ -82,7 +84,10 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   const services = {
     config, clock, log, db, evidence, outbox, numbers, hits, ingestor, targets, pool, provider,
     numberProvider: numberKit.provider, numberService, numberLifecycle: numberService.lifecycle, callerEnricher,
-    channels: new ChannelService(channelRepo, clock, () => targets.names()),
+    channels: new ChannelService(channelRepo, clock, () => targets.names(), {
+      // The change and its evidence entry commit together.
+      record: (at, kind, id, payload, write) => db.transaction(() => (write(), evidence.append(at, kind, id, payload)))(),
+    }),
     pipeline,
     canaries: canaryService,
     campaigns: new CampaignService({
@@ -101,6 +106,13 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
       defaultLocale: config.defaultLocale, greeting: config.voiceGreeting, record: config.voiceRecord,
       publicBaseUrl: config.publicBaseUrl,
     }),
+    /** What numbers would cost a month, asked before a provisioning or campaign over the threshold. */
+    costs: {
+      threshold: config.numbers.costConfirmThreshold,
+      provisioning: (country: string, type: NumberType, count: number) => provisioningCost(numberKit.provider, country, type, count),
+      campaign: (locale: Locale | undefined, count: number) =>
+        campaignCost(numberKit.provider, (locale ?? config.defaultLocale).split('-')[1]!, count),
+    },
     tokens: new TokenService(db, clock),
     audit: new RegistryAudit(db, clock),
     attribution,

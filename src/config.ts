@@ -59,8 +59,12 @@ export function parseNumberRanges(spec: string): NumberRange[] {
   });
 }
 
+/** `NAME=` (set but empty, as env files and service managers write it) means unset, for every setting. */
+const withoutBlanks = (env: NodeJS.ProcessEnv) =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(withoutBlanks(env));
   if (!parsed.success) {
     throw new AppError('invalid-config', `configuration: ${describeIssues(parsed.error.issues)}`);
   }

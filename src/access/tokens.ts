@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../store/db.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { decodeCursor, pageLimit, pageOf, type Page, type PageRequest } from '../store/paging.ts';
 
 export const ROLES = ['admin', 'seeder', 'investigator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -33,6 +34,24 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 export const createTokenInput = z.object({ role: z.enum(ROLES), label: z.string().max(200).default('') });
 
+export interface TokenInfo {
+  id: string;
+  role: Role;
+  label: string;
+  createdAt: string;
+  /** The last request made with it, to the minute; null if never used. */
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+interface TokenRow {
+  id: string; role: Role; label: string; created_at: string; last_used_at: string | null; revoked_at: string | null;
+}
+
+const toTokenInfo = (r: TokenRow): TokenInfo => ({
+  id: r.id, role: r.role, label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at,
+});
+
 /** API tokens: shown once at creation, stored only as a SHA-256 hash. */
 export class TokenService {
   constructor(
@@ -55,21 +74,34 @@ export class TokenService {
       .prepare('SELECT id, role, label FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL')
       .get(hashToken(token)) as { id: string; role: Role; label: string } | undefined;
     if (!row) throw new AppError('unauthenticated', 'the API token is unknown or revoked', 401);
+    this.touch(row.id);
     return { tokenId: row.id, role: row.role, label: row.label };
   }
 
-  list(): Array<{ id: string; role: Role; label: string; createdAt: string; revokedAt: string | null }> {
-    return (
-      this.db.prepare('SELECT id, role, label, created_at, revoked_at FROM api_tokens ORDER BY created_at').all() as Array<{
-        id: string; role: Role; label: string; created_at: string; revoked_at: string | null;
-      }>
-    ).map((r) => ({ id: r.id, role: r.role, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at }));
+  /** Last use, to the minute: a busy token costs one write a minute, not one per request. */
+  private touch(id: string): void {
+    const now = this.clock();
+    const stale = new Date(now.getTime() - 60_000).toISOString();
+    this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)').run(now.toISOString(), id, stale);
   }
 
-  revoke(id: string): void {
+  list(): TokenInfo[] {
+    return (this.db.prepare('SELECT * FROM api_tokens ORDER BY created_at, id').all() as TokenRow[]).map(toTokenInfo);
+  }
+
+  revoke(id: string): TokenInfo {
     const r = this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.clock().toISOString(), id);
     if (r.changes !== 1) throw new AppError('not-found', `token ${JSON.stringify(id)} does not exist or is already revoked`, 404);
+    return toTokenInfo(this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(id) as TokenRow);
   }
+}
+
+export interface RegistryRead {
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  subject: string;
 }
 
 /** Every read of the canary registry (which records are canaries) leaves a row here. */
@@ -85,7 +117,20 @@ export class RegistryAudit {
       .run(this.clock().toISOString(), actor, role, action, subject);
   }
 
-  list(limit = 1000): Array<{ at: string; actor: string; role: string; action: string; subject: string }> {
-    return this.db.prepare('SELECT at, actor, role, action, subject FROM registry_reads ORDER BY id DESC LIMIT ?').all(limit) as any;
+  /** Newest first, one page at a time. */
+  page(filter: { actor?: string; since?: string } = {}, page: PageRequest = {}): Page<RegistryRead> {
+    const limit = pageLimit(page);
+    const before = decodeCursor('registry-reads', page.cursor, 1);
+    const rows = this.db
+      .prepare(`SELECT id, at, actor, role, action, subject FROM registry_reads
+        WHERE (@actor IS NULL OR actor = @actor) AND (@since IS NULL OR at >= @since) AND (@before IS NULL OR id < @before)
+        ORDER BY id DESC LIMIT @limit`)
+      .all({ actor: filter.actor ?? null, since: filter.since ?? null, before: before?.[0] ?? null, limit: limit + 1 }) as Array<RegistryRead & { id: number }>;
+    return pageOf('registry-reads', rows, limit, (r) => [r.id], ({ id: _id, ...r }) => r);
+  }
+
+  /** The newest reads (tests and small tools); lists that can grow use page(). */
+  list(limit = 1000): RegistryRead[] {
+    return this.page({}, { limit }).items;
   }
 }

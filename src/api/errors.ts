@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { AppError, describeIssues } from '../errors.ts';
+import { AppError, fromZod } from '../errors.ts';
 import { IdentityError } from '../identities/index.ts';
 import type { Logger } from '../log.ts';
 
@@ -21,7 +21,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof IdentityError) return new AppError(err.code, err.message, 400);
-  if (err instanceof ZodError) return new AppError('invalid-request', describeIssues(err.issues), 400);
+  if (err instanceof ZodError) return fromZod(err);
   const type = (err as { type?: string }).type;
   if (type === 'entity.parse.failed') return new AppError('invalid-json', 'the request body is not valid JSON', 400);
   if (type === 'entity.too.large') return new AppError('payload-too-large', 'the request body is over 100 kB', 413);

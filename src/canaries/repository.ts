@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../store/db.ts';
+import { decodeCursor, pageLimit, pageOf, type Page, type PageRequest } from '../store/paging.ts';
 import type { CanaryIdentity, Locale, Persona, PlantingVariant, Ticket } from '../identities/types.ts';
 import type { PlantingDetails } from '../planting/target.ts';
 
@@ -69,6 +70,12 @@ export const toPlanting = (r: PlantingRow): Planting => ({
   createdAt: r.created_at,
   details: JSON.parse(r.details ?? '{}'),
 });
+
+export interface CanaryFilter {
+  channelId?: string;
+  since?: string;
+  until?: string;
+}
 
 const CANARY_SELECT = `SELECT c.*, n.phone_number FROM canaries c JOIN canary_numbers n ON n.id = c.number_id`;
 
@@ -162,9 +169,22 @@ export class CanaryRepository {
     return row && this.withPlantings([row])[0];
   }
 
-  list(limit = 10_000): Canary[] {
-    const rows = this.db.prepare(`${CANARY_SELECT} ORDER BY c.created_at, c.id LIMIT ?`).all(limit) as CanaryRow[];
-    return this.withPlantings(rows);
+  /** One page, oldest first, keyed on (created_at, id). */
+  list(filter: CanaryFilter = {}, page: PageRequest = {}): Page<Canary> {
+    const limit = pageLimit(page);
+    const after = decodeCursor('canaries', page.cursor, 2);
+    const rows = this.prepared(
+      `${CANARY_SELECT}
+       WHERE (@since IS NULL OR c.created_at >= @since) AND (@until IS NULL OR c.created_at < @until)
+         AND (@channelId IS NULL OR c.id IN (SELECT canary_id FROM plantings WHERE channel_id = @channelId))
+         AND (@afterAt IS NULL OR (c.created_at, c.id) > (@afterAt, @afterId))
+       ORDER BY c.created_at, c.id LIMIT @limit`,
+    ).all({
+      since: filter.since ?? null, until: filter.until ?? null, channelId: filter.channelId ?? null,
+      afterAt: after?.[0] ?? null, afterId: after?.[1] ?? null, limit: limit + 1,
+    }) as CanaryRow[];
+    const p = pageOf('canaries', rows, limit, (r) => [r.created_at, r.id], (r) => r);
+    return { items: this.withPlantings(p.items), nextCursor: p.nextCursor };
   }
 
   plantingsOf(canaryId: string): Planting[] {

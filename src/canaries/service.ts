@@ -4,7 +4,8 @@ import type { Channel, ChannelRepository } from '../channels/channels.ts';
 import { LOCALES, type Locale } from '../identities/types.ts';
 import type { TargetRegistry } from '../planting/target.ts';
 import type { CanarySpec, PlantOptions, PlantingPipeline } from '../planting/pipeline.ts';
-import type { Canary, CanaryRepository } from './repository.ts';
+import type { Page, PageRequest } from '../store/paging.ts';
+import type { Canary, CanaryFilter, CanaryRepository } from './repository.ts';
 
 export const createCanariesInput = z.strictObject({
   channelIds: z.array(z.string().min(1).max(100)).min(1).max(50),
@@ -50,8 +51,8 @@ export class CanaryService {
     return c;
   }
 
-  list(): Canary[] {
-    return this.d.canaries.list();
+  list(filter: CanaryFilter = {}, page: PageRequest = {}): Page<Canary> {
+    return this.d.canaries.list(filter, page);
   }
 
   resolveChannels(ids: string[]): Channel[] {
@@ -59,6 +60,7 @@ export class CanaryService {
     return unique.map((id) => {
       const c = this.d.channels.find(id);
       if (!c) throw notFound('channel', id);
+      this.d.channels.assertPlantable(c);
       if (!this.d.targets.get(c.target)) {
         throw new AppError('unknown-target', `channel "${c.name}" names target "${c.target}", which is not configured`, 400);
       }

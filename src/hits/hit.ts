@@ -11,6 +11,10 @@ export type HitClassification =
   | 'burn-in' // a number still in burn-in: its background traffic
   | 'control'; // a control number, never planted: the background rate
 
+/** Every classification, for filters that must refuse a misspelt one. */
+export const HIT_CLASSIFICATIONS = ['after-planting', 'before-planting', 'unmatched', 'burn-in', 'control'] as const satisfies readonly HitClassification[];
+export const HIT_KINDS = ['call', 'sms'] as const satisfies readonly HitKind[];
+
 export interface Hit {
   id: string;
   kind: HitKind;

@@ -1,12 +1,15 @@
 import type { Db } from '../store/db.ts';
-import { statusRank, toHit, type Hit, type HitRow } from './hit.ts';
+import { decodeCursor, pageLimit, pageOf, type Page, type PageRequest } from '../store/paging.ts';
+import { statusRank, toHit, type Hit, type HitClassification, type HitKind, type HitRow } from './hit.ts';
 
 export interface HitFilter {
   canaryId?: string;
-  classification?: string;
+  channelId?: string;
+  classification?: HitClassification;
+  kind?: HitKind;
+  /** ISO instants: since inclusive, until exclusive. */
   since?: string;
-  limit?: number;
-  afterId?: string;
+  until?: string;
 }
 
 export class HitRepository {
@@ -17,6 +20,12 @@ export class HitRepository {
   private readonly updateStatusStmt;
   private readonly hasEventsStmt;
   private readonly byIdStmt;
+
+  private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
+  private prepared(sql: string) {
+    if (!this.statements.has(sql)) this.statements.set(sql, this.db.prepare(sql));
+    return this.statements.get(sql)!;
+  }
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -79,23 +88,33 @@ export class HitRepository {
     return row && toHit(row);
   }
 
-  list(filter: HitFilter = {}): Hit[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM hits
-         WHERE (@canaryId IS NULL OR canary_id = @canaryId)
-           AND (@classification IS NULL OR classification = @classification)
-           AND (@since IS NULL OR received_at >= @since)
-         ORDER BY received_at, id
-         LIMIT @limit`,
-      )
-      .all({
-        canaryId: filter.canaryId ?? null,
-        classification: filter.classification ?? null,
-        since: filter.since ?? null,
-        limit: filter.limit ?? 10_000,
-      }) as HitRow[];
-    return rows.map(toHit);
+  /** One page, oldest first, keyed on (received_at, id): hits stored meanwhile never shift a page. */
+  list(filter: HitFilter = {}, page: PageRequest = {}): Page<Hit> {
+    const limit = pageLimit(page);
+    const after = decodeCursor('hits', page.cursor, 2);
+    const rows = this.prepared(
+      `SELECT * FROM hits
+       WHERE (@canaryId IS NULL OR canary_id = @canaryId)
+         AND (@classification IS NULL OR classification = @classification)
+         AND (@kind IS NULL OR kind = @kind)
+         AND (@since IS NULL OR received_at >= @since)
+         AND (@until IS NULL OR received_at < @until)
+         AND (@channelId IS NULL OR canary_id IN (SELECT canary_id FROM plantings WHERE channel_id = @channelId))
+         AND (@afterAt IS NULL OR (received_at, id) > (@afterAt, @afterId))
+       ORDER BY received_at, id
+       LIMIT @limit`,
+    ).all({
+      canaryId: filter.canaryId ?? null,
+      classification: filter.classification ?? null,
+      kind: filter.kind ?? null,
+      since: filter.since ?? null,
+      until: filter.until ?? null,
+      channelId: filter.channelId ?? null,
+      afterAt: after?.[0] ?? null,
+      afterId: after?.[1] ?? null,
+      limit: limit + 1,
+    }) as HitRow[];
+    return pageOf('hits', rows, limit, (r) => [r.received_at, r.id], toHit);
   }
 
   setCallerName(id: string, name: string): void {

@@ -2,7 +2,7 @@
 // so a bad value stops start-up with a line naming the setting.
 import { z } from 'zod';
 import type { NumberType } from './provider.ts';
-import { parseApiOverride } from './twilio/client.ts';
+import { parseApiOverride } from './twilio/override.ts';
 import type { PriceTableEntry } from './twilio/price-table.ts';
 
 /** A SID per country (`SA:BU…,US:BU…`), or one bare SID for every country. */
@@ -28,6 +28,7 @@ export interface NumbersConfig {
   lookupDailyBudget: number;
   /** null: no cap. */
   monthlyBudget: number | null;
+  costConfirmThreshold: number;
 }
 
 /** An empty value (`NAME=` in .env) means unset, never 0 or "". */
@@ -81,6 +82,8 @@ export const numbersEnv = {
     .pipe(z.array(priceEntry).optional()),
   LOOKUP_DAILY_BUDGET: z.preprocess(unsetIfBlank, z.coerce.number().int().min(0).max(10_000_000).default(100)),
   NUMBERS_MONTHLY_BUDGET: optional(z.coerce.number().min(0)),
+  /** A provisioning or campaign whose numbers cost more than this a month must be confirmed (--yes, confirmCost). */
+  COST_CONFIRM_THRESHOLD: z.preprocess(unsetIfBlank, z.coerce.number().min(0).default(100)),
 };
 
 type NumbersEnv = z.infer<z.ZodObject<typeof numbersEnv>>;
@@ -101,6 +104,7 @@ export function numbersConfig(e: NumbersEnv): NumbersConfig {
     prices: e.NUMBER_PRICES,
     lookupDailyBudget: e.LOOKUP_DAILY_BUDGET,
     monthlyBudget: e.NUMBERS_MONTHLY_BUDGET ?? null,
+    costConfirmThreshold: e.COST_CONFIRM_THRESHOLD,
   };
 }
 

@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../store/db.ts';
+import { decodeCursor, pageLimit, pageOf, type Page, type PageRequest } from '../store/paging.ts';
 import type { NumberType } from './provider.ts';
 
-export type NumberStatus = 'burn-in' | 'ready' | 'assigned' | 'retired' | 'released';
+export const NUMBER_STATUSES = ['burn-in', 'ready', 'assigned', 'retired', 'released'] as const;
+export type NumberStatus = (typeof NUMBER_STATUSES)[number];
 
 /** Why a number left service: too noisy in burn-in, its canary retired, or staff released it. */
 export type RetiredReason = 'burn-in-traffic' | 'canary-retired' | 'released-by-staff';
@@ -132,14 +134,27 @@ export class NumberRepository {
   }
 
   /** Every number with the count of hits that reached it (by the hits' to-number index). */
-  listWithHits(): Array<CanaryNumber & { hits: number }> {
+  /** One page, oldest first, keyed on (created_at, id), each with its hit count. */
+  listWithHits(filter: { status?: NumberStatus } = {}, page: PageRequest = {}): Page<CanaryNumber & { hits: number }> {
+    const limit = pageLimit(page);
+    const after = decodeCursor('numbers', page.cursor, 2);
     const rows = this
       .stmt(
         `SELECT n.*, (SELECT count(*) FROM hits h WHERE h.to_number = n.phone_number) AS hit_count
-         FROM canary_numbers n ORDER BY n.created_at, n.id`,
+         FROM canary_numbers n WHERE (@status IS NULL OR n.status = @status)
+           AND (@afterAt IS NULL OR (n.created_at, n.id) > (@afterAt, @afterId))
+         ORDER BY n.created_at, n.id LIMIT @limit`,
       )
-      .all() as Array<NumberRow & { hit_count: number }>;
-    return rows.map((r) => ({ ...toNumber(r), hits: r.hit_count }));
+      .all({ status: filter.status ?? null, afterAt: after?.[0] ?? null, afterId: after?.[1] ?? null, limit: limit + 1 }) as Array<NumberRow & { hit_count: number }>;
+    return pageOf('numbers', rows, limit, (r) => [r.created_at, r.id], (r) => ({ ...toNumber(r), hits: r.hit_count }));
+  }
+
+  /** Planted (or possibly planted) plantings of the canary that holds this number: its phone is in a target. */
+  livePlantingsOf(numberId: string): number {
+    return this.stmt(
+      `SELECT count(*) FROM plantings p JOIN canaries c ON c.id = p.canary_id
+       WHERE c.number_id = ? AND p.status IN ('pending', 'awaiting-confirmation', 'planted', 'needs-review')`,
+    ).pluck().get(numberId) as number;
   }
 
   /** Numbers still held on the provider (not released), oldest first. */

@@ -3,14 +3,15 @@ import type { Db } from '../store/db.ts';
 import type { Logger } from '../log.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
 import type { HitIngestor } from '../hits/ingest.ts';
-import { notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import type { NumbersConfig } from './config.ts';
 import { NumberLifecycle, type LifecycleStep } from './lifecycle.ts';
 import type { PurchaseTerms } from './pool.ts';
 import type { NumberProvider } from './provider.ts';
 import { NumberProvisioner, type ProvisionInput } from './provisioning.ts';
 import { NumberReconciler, type ReconcileReport } from './reconcile.ts';
-import type { CanaryNumber, NumberRepository } from './repository.ts';
+import type { PageRequest } from '../store/paging.ts';
+import type { CanaryNumber, NumberRepository, NumberStatus } from './repository.ts';
 import { expectedWebhooks } from './terms.ts';
 
 export interface NumberServiceDeps {
@@ -30,8 +31,18 @@ export type NumberView = CanaryNumber & { hits: number; releaseAfter: string | n
 
 export interface NumberListing {
   numbers: NumberView[];
+  nextCursor: string | null;
   /** What the numbers still held cost each month, per currency; `unpriced` have no known price. */
   monthlyTotals: Array<{ currency: string; amount: number; unpriced: number }>;
+}
+
+export interface ReleaseOptions {
+  now?: boolean;
+  /** Release although a planted canary still carries the number; needs a reason. */
+  force?: boolean;
+  reason?: string;
+  /** Who forced it (token id or console user), for the evidence log. */
+  actor?: string;
 }
 
 export class NumberService {
@@ -57,9 +68,11 @@ export class NumberService {
     return this.d.provider.name;
   }
 
-  list(): NumberListing {
+  list(filter: { status?: NumberStatus } = {}, page: PageRequest = {}): NumberListing {
+    const found = this.d.repo.listWithHits(filter, page);
     return {
-      numbers: this.d.repo.listWithHits().map((n) => ({ ...n, releaseAfter: this.releaseAfter(n) })),
+      numbers: found.items.map((n) => ({ ...n, releaseAfter: this.releaseAfter(n) })),
+      nextCursor: found.nextCursor,
       monthlyTotals: this.d.repo.monthlyTotals().map((t) => ({ ...t, currency: t.currency || 'unpriced' })),
     };
   }
@@ -74,8 +87,26 @@ export class NumberService {
     return this.track(this.provisioner.provision(input));
   }
 
-  async release(id: string, o: { now?: boolean } = {}): Promise<NumberView & { canaryId: string | null }> {
+  /**
+   * A number a planted canary still carries is refused: its phone sits in a target's records, and
+   * the next owner of the number would get the leak's calls. Withdraw the canary first, or force
+   * with a reason, which the evidence log keeps.
+   */
+  async release(id: string, o: ReleaseOptions = {}): Promise<NumberView & { canaryId: string | null }> {
     const n = this.show(id);
+    const live = this.d.repo.livePlantingsOf(n.id);
+    if (live > 0 && !o.force) {
+      throw new AppError('number-in-use',
+        `${n.phoneNumber} is carried by canary ${n.canaryId}, still in ${live} planting(s): withdraw it first ` +
+        `(tracer canaries withdraw ${n.canaryId}), or force the release with a reason`, 409);
+    }
+    if (live > 0) {
+      if (!o.reason?.trim()) throw new AppError('reason-required', 'a forced release of a planted canary\'s number needs a reason (it goes into the evidence log)', 400);
+      const at = this.d.clock().toISOString();
+      this.d.db.transaction(() => this.d.evidence.append(at, 'number-release-forced', n.id, {
+        phoneNumber: n.phoneNumber, canaryId: n.canaryId, livePlantings: live, reason: o.reason!.trim(), by: o.actor ?? null,
+      }))();
+    }
     await this.track(this.lifecycle.release(n.id, o));
     return this.show(n.id);
   }

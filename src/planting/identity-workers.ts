@@ -44,7 +44,8 @@ export class IdentityWorkers {
   constructor(size = IdentityWorkers.defaultSize()) {
     const workerData = {
       tsx: tsxEsmApi(),
-      script: new URL('./identity-worker.ts', import.meta.url).href,
+      // Compiled (dist/*.js) or run from the sources: the worker is the sibling of this very file.
+      script: new URL(import.meta.url.endsWith('.js') ? './identity-worker.js' : './identity-worker.ts', import.meta.url).href,
     };
     this.workers = Array.from({ length: size }, () => new Worker(BOOTSTRAP, { eval: true, execArgv: [], workerData }));
     this.ready = Promise.all(this.workers.map((w) => new Promise<void>((resolve, reject) => {

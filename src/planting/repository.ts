@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.ts';
+import { decodeCursor, pageLimit, pageOf, type Page, type PageRequest } from '../store/paging.ts';
 import { toPlanting, type Planting, type PlantingRow, type PlantingStatus } from '../canaries/repository.ts';
 import type { PlantingDetails } from './target.ts';
 
@@ -13,6 +14,14 @@ export interface PlantingListItem extends Planting {
 }
 
 type ListRow = PlantingRow & { channel_name: string; phone_number: string; verify_state: string | null; verified_at: string | null };
+
+export interface PlantingFilter {
+  status?: PlantingStatus;
+  canaryId?: string;
+  channelId?: string;
+  since?: string;
+  until?: string;
+}
 
 /** The planting lifecycle after creation: confirmation, withdrawal, verification, reconciliation. */
 export class PlantingRepository {
@@ -29,6 +38,31 @@ export class PlantingRepository {
         ORDER BY p.created_at, p.id`)
       .all({ status: filter.status ?? null, canary: filter.canaryId ?? null }) as ListRow[];
     return rows.map(toItem);
+  }
+
+  /** One page, oldest first, keyed on (created_at, id). */
+  page(filter: PlantingFilter = {}, page: PageRequest = {}): Page<PlantingListItem> {
+    const limit = pageLimit(page);
+    const after = decodeCursor('plantings', page.cursor, 2);
+    const rows = this.db
+      .prepare(`${LIST_SELECT} WHERE (@status IS NULL OR p.status = @status) AND (@canary IS NULL OR p.canary_id = @canary)
+          AND (@channel IS NULL OR p.channel_id = @channel)
+          AND (@since IS NULL OR p.created_at >= @since) AND (@until IS NULL OR p.created_at < @until)
+          AND (@afterAt IS NULL OR (p.created_at, p.id) > (@afterAt, @afterId))
+        ORDER BY p.created_at, p.id LIMIT @limit`)
+      .all({
+        status: filter.status ?? null, canary: filter.canaryId ?? null, channel: filter.channelId ?? null,
+        since: filter.since ?? null, until: filter.until ?? null, afterAt: after?.[0] ?? null, afterId: after?.[1] ?? null, limit: limit + 1,
+      }) as ListRow[];
+    return pageOf('plantings', rows, limit, (r) => [r.created_at, r.id], toItem);
+  }
+
+  /** The planting awaiting confirmation whose import-file row carries this key (the import report names rows by it). */
+  awaitingByKey(key: string): string[] {
+    return this.db
+      .prepare(`SELECT id FROM plantings WHERE status = 'awaiting-confirmation' AND json_extract(details, '$.key') = ? ORDER BY created_at, id`)
+      .pluck()
+      .all(key) as string[];
   }
 
   pendingCreatedBefore(iso: string): PlantingListItem[] {

@@ -9,7 +9,8 @@ import type { Channel, ChannelRepository } from '../channels/channels.ts';
 import type { CanaryRepository, Planting } from '../canaries/repository.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
 import { IntakeCallTarget } from './intake/target.ts';
-import type { PlantingListItem, PlantingRepository } from './repository.ts';
+import type { Page, PageRequest } from '../store/paging.ts';
+import type { PlantingFilter, PlantingListItem, PlantingRepository } from './repository.ts';
 import { isAwaiting, type PlantingRequest, type PlantingTarget, type TargetRegistry, type VerifyResult } from './target.ts';
 
 export const PLANTING_STATUSES = ['pending', 'awaiting-confirmation', 'planted', 'withdrawn', 'not-planted', 'needs-review'] as const satisfies ReadonlyArray<Planting['status']>;
@@ -51,6 +52,11 @@ export class PlantingService {
 
   list(filter: z.input<typeof listFilter> = {}): PlantingListItem[] {
     return this.d.plantings.list(listFilter.parse(filter));
+  }
+
+  /** A page of plantings for the API and the CLI (list() above is every match, for the service's own sweeps). */
+  page(filter: PlantingFilter, page: PageRequest = {}): Page<PlantingListItem> {
+    return this.d.plantings.page(filter, page);
   }
 
   get(id: string): PlantingListItem {
@@ -106,9 +112,10 @@ export class PlantingService {
   }
 
   /** Re-reads every planted planting; an altered or missing canary is a finding for the evidence log. */
-  async verifyAll(): Promise<VerifyOutcome[]> {
+  async verifyAll(onEach?: (done: number, total: number) => void): Promise<VerifyOutcome[]> {
     const out: VerifyOutcome[] = [];
-    for (const p of this.d.plantings.list({ status: 'planted' })) {
+    const planted = this.d.plantings.list({ status: 'planted' });
+    for (const p of planted) {
       const head = { plantingId: p.id, canaryId: p.canaryId, channel: p.channelName, target: p.target, externalRef: p.externalRef };
       let result: VerifyResult | { state: 'error'; error: string };
       try {
@@ -119,6 +126,7 @@ export class PlantingService {
       }
       this.recordVerify(p, result);
       out.push({ ...head, ...result });
+      onEach?.(out.length, planted.length);
     }
     return out;
   }

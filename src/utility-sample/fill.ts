@@ -48,7 +48,7 @@ export async function fillUtilityDatabase(
   for (const [q, queue] of SAMPLE_QUEUES.entries()) {
     const channel: Channel = {
       id: 'seed', name: 'ordinary intake', kind: 'other', description: '', dimensions: {}, target: seeder.name,
-      routing: { queue }, createdAt: new Date(0).toISOString(),
+      routing: { queue }, feeds: [], createdAt: new Date(0).toISOString(), archivedAt: null,
     };
     const n = Math.floor(count / SAMPLE_QUEUES.length) + (q < count % SAMPLE_QUEUES.length ? 1 : 0);
     const requests = Array.from({ length: n }, () => {

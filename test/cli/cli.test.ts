@@ -66,7 +66,7 @@ describe('the tracer CLI', () => {
   }, 30_000);
 
   it('when a campaign is created at the console, then the text output sums it up instead of scrolling every row', async () => {
-    const { stdout } = await tracer('canaries', 'create', '--channel', 'Vendor A', '--count', '55');
+    const { stdout } = await tracer('canaries', 'create', '--channel', 'Vendor A', '--count', '55', '--yes');
     expect(stdout).toContain('... and 35 more (--json lists them all)');
     expect(stdout).toContain('created 55 canaries with 55 planting(s)');
     expect(stdout.trim().split('\n')).toHaveLength(2 + 20 + 2);

@@ -43,6 +43,8 @@ export function buildTestApp(o: { env?: Record<string, string>; targets?: AppDep
     UTILITY_DB: path.join(dir, 'utility.db'),
     UTILITY_SAMPLE_CUSTOMERS: String(o.customers ?? 60),
     LOG_LEVEL: 'silent',
+    // Campaigns in tests are not bills: tests of the cost confirmation set their own threshold.
+    COST_CONFIRM_THRESHOLD: '1000000',
     ...o.env,
   });
   const app = createApp({ config, clock: clock.now, logger: createLogger('silent'), targets: o.targets });

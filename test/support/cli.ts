@@ -26,6 +26,8 @@ export function cliHarness(prefix: string, extraEnv: Record<string, string> | ((
     UTILITY_DB: path.join(dir, 'utility.db'),
     UTILITY_SAMPLE_CUSTOMERS: '30',
     LOG_LEVEL: 'silent',
+    // The sources, not dist/: a test must see the code as it is now, built or not.
+    TRACER_FROM_SOURCE: '1',
     ...(typeof extraEnv === 'function' ? extraEnv(dir) : extraEnv),
   };
   const tracer = (...args: string[]) => run('node', ['bin/tracer.mjs', ...args], { env, cwd: repoRoot });

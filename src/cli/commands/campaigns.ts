@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { DESIGNS } from '../../campaigns/service.ts';
 import { table } from '../format.ts';
-import { consoleActor, print, withApp } from '../context.ts';
+import { print, withApp } from '../context.ts';
 
 const int = (name: string, v: string | undefined, max: number) => (v === undefined ? undefined : z.coerce.number({ error: `${name}: a whole number` }).int(`${name}: a whole number`).min(1).max(max).parse(v));
 const collect = (v: string, all: string[]) => [...all, v];
@@ -35,7 +35,7 @@ export function registerCampaignCommands(program: Command): void {
   campaignFlags(campaigns.command('plan').description('simulate every design for these channels before anything is planted'))
     .addHelpText('after', '\nExample:\n  tracer campaigns plan --channel "Vendor A" --channel "CRM export" --max-leakers 1 --budget 16')
     .action(async (o) => {
-      await withApp(({ services }) => {
+      await withApp('canaries:write', ({ services }) => {
         const p = services.campaigns.plan(input(services, o));
         print(o.json, p, () => `${p.worlds} simulated worlds per design\n` + table(p.designs.map((d) => ({
           design: d.design, numbers: Math.round(d.numbers * 10) / 10, tickets: Math.round(d.tickets), 'P(exact set named)': d.pExact.toFixed(2), 'P(innocent accused)': d.pInnocentAccused.toFixed(2),
@@ -45,17 +45,17 @@ export function registerCampaignCommands(program: Command): void {
 
   campaignFlags(campaigns.command('create').description('plant a campaign').requiredOption('--name <name>').requiredOption('--design <design>', DESIGNS.join(', ')))
     .action(async (o) => {
-      await withApp(async ({ services }) => {
+      await withApp('canaries:write', async ({ services }, actor) => {
         const c = await services.campaigns.create(input(services, o, z.enum(DESIGNS).parse(o.design)));
-        services.audit.record(consoleActor(), 'admin', 'campaign-create', c.id);
+        services.audit.record(actor.id, actor.role, 'campaign-create', c.id);
         print(o.json, c, () => `campaign ${c.id} "${c.name}" (${c.design}): ${c.canaries} canaries, ${c.plantings} plantings (${c.scheduled} scheduled for later)`);
       });
     });
 
   campaigns.command('list').description('campaigns with their design and status').option('--json', 'print JSON')
     .action(async (o) => {
-      await withApp(({ services }) => {
-        services.audit.record(consoleActor(), 'admin', 'campaign-list', '*');
+      await withApp('canaries:read', ({ services }, actor) => {
+        services.audit.record(actor.id, actor.role, 'campaign-list', '*');
         const l = services.campaigns.list({ limit: 200 });
         print(o.json, l, () => table(l.campaigns.map((c) => ({ id: c.id, name: c.name, design: c.design, status: c.status, canaries: c.canaries, scheduled: c.scheduled })),
           ['id', 'name', 'design', 'status', 'canaries', 'scheduled']));
@@ -64,16 +64,17 @@ export function registerCampaignCommands(program: Command): void {
 
   campaigns.command('show <id>').option('--json', 'print JSON')
     .action(async (id, o) => {
-      await withApp(({ services }) => {
+      await withApp('canaries:read', ({ services }, actor) => {
         const c = services.campaigns.get(id);
-        services.audit.record(consoleActor(), 'admin', 'campaign-show', c.id);
+        services.audit.record(actor.id, actor.role, 'campaign-show', c.id);
         print(o.json, c, () => JSON.stringify(c, null, 2));
       });
     });
 
   campaigns.command('next <id>').description('propose the adaptive round that best splits the channels still undetermined').option('--plant', 'plant the proposal').option('--json', 'print JSON')
     .action(async (id, o) => {
-      await withApp(async ({ services }) => {
+      await withApp('canaries:write', async ({ services }, actor) => {
+        services.audit.record(actor.id, actor.role, 'campaign-next', id);
         const n = await services.campaigns.next(id, { plant: o.plant === true });
         print(o.json, n, () => (n.proposal ? `next round: ${n.proposal.canaries} canaries, ${n.proposal.tickets} tickets${'planted' in n && n.planted ? ' (planted)' : ' (not planted: add --plant)'}` : String(n.reason)));
       });

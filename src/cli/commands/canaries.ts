@@ -1,12 +1,40 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { presentCanary } from '../../api/present.ts';
 import type { Canary } from '../../canaries/repository.ts';
+import { LOCALES } from '../../identities/types.ts';
 import { table } from '../format.ts';
-import { consoleActor, print, withApp } from '../context.ts';
+import { flags, instantFlag, intFlag, print, withApp, withStore } from '../context.ts';
+import { listFlags, listFlagSchema, writeList, type ListSpec } from '../output.ts';
+import { progress } from '../progress.ts';
+import { channelIdOf, listOptions } from './hits.ts';
 import { printDryRun, registerCanaryWithdraw } from './plantings.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 const SHOWN = 20;
+
+const createSchema = z.strictObject({
+  channel: z.array(z.string().min(1).max(200)).min(1).max(50),
+  locale: z.enum(LOCALES).optional(),
+  count: intFlag(1, 10_000),
+  dryRun: z.boolean().optional(),
+  yes: z.boolean().optional(),
+  json: z.boolean().optional(),
+});
+
+const listSchema = z.strictObject({
+  channel: z.string().min(1).max(200).optional(),
+  since: instantFlag.optional(),
+  until: instantFlag.optional(),
+  ...listFlagSchema,
+});
+
+const canaryList: ListSpec<Canary> = {
+  name: 'canaries',
+  columns: ['id', 'phone', 'name', 'plantings', 'created'],
+  row: (c) => ({ id: c.id, phone: c.phoneNumber, name: c.persona.fullName, plantings: c.plantings.length, created: c.createdAt }),
+  present: presentCanary,
+};
 
 /** A campaign of thousands is summed up, not scrolled: the first rows, then a count (--json has all). */
 function summariseCreated(created: Canary[]): string {
@@ -26,31 +54,42 @@ export function registerCanaryCommands(program: Command): void {
     .command('create')
     .description('create canaries and plant each into every given channel')
     .requiredOption('--channel <id>', 'channel id or name (repeat for several)', collect, [])
-    .option('--locale <locale>', 'ar-SA or en-US')
-    .option('--count <n>', 'how many (over 1,000: SQL targets only, planted in batches of 500)', (v) => Number.parseInt(v, 10), 1)
+    .option('--locale <locale>', LOCALES.join(' or '))
+    .option('--count <n>', 'how many (over 1,000: SQL targets only, planted in batches of 500)', '1')
     .option('--dry-run', 'show the statements, requests and CSV rows it would make; write nothing')
+    .option('--yes', 'go ahead although the numbers cost more a month than COST_CONFIRM_THRESHOLD')
     .option('--json', 'print JSON')
-    .action(async (o) => {
-      await withApp(async ({ services }) => {
-        const channelIds = (o.channel as string[]).map((c) => services.channels.get(c).id);
-        if (o.dryRun) return printDryRun(services, { channelIds, locale: o.locale, count: o.count }, o.json);
-        const created = await services.canaries.create({ channelIds, locale: o.locale, count: o.count });
-        services.audit.record(consoleActor(), 'admin', 'create', created.map((c) => c.id).join(','));
-        print(o.json, { canaries: created.map(presentCanary) }, () => summariseCreated(created));
+    .action(async (opts) => {
+      const o = flags(createSchema, opts);
+      await withApp('canaries:write', async ({ services }, actor) => {
+        const channelIds = o.channel.map((c) => {
+          const channel = services.channels.get(c);
+          services.channels.assertPlantable(channel);
+          return channel.id;
+        });
+        const input = { channelIds, locale: o.locale, count: o.count };
+        if (o.dryRun) return printDryRun(services, input, Boolean(o.json));
+        await confirmCost(await services.costs.campaign(o.locale, o.count), services.costs.threshold, Boolean(o.yes));
+        const created = await watchProgress(services.db, o.count, Boolean(o.json), () => services.canaries.create(input));
+        services.audit.record(actor.id, actor.role, 'create', created.map((c) => c.id).join(','));
+        print(Boolean(o.json), { canaries: created.map(presentCanary) }, () => summariseCreated(created));
       });
     });
 
-  canaries
+  listOptions(canaries
     .command('list')
-    .description('list canaries (a registry read: audited)')
-    .option('--json', 'print JSON')
-    .action(async (o) => {
-      await withApp(({ services }) => {
-        services.audit.record(consoleActor(), 'admin', 'list', '*');
-        const list = services.canaries.list();
-        print(o.json, { canaries: list.map(presentCanary) }, () =>
-          table(list.map((c) => ({ id: c.id, phone: c.phoneNumber, name: c.persona.fullName, plantings: c.plantings.length, created: c.createdAt })),
-            ['id', 'phone', 'name', 'plantings', 'created']));
+    .description('list canaries, oldest first (a registry read: audited)')
+    .option('--channel <id>', 'only canaries planted in this channel (id or name)')
+    .option('--since <iso>', 'created at or after (ISO 8601 with offset)')
+    .option('--until <iso>', 'created before'))
+    .action(async (opts) => {
+      const o = flags(listSchema, opts);
+      await withStore('canaries:read', async ({ db, audit, actor }) => {
+        const [{ CanaryRepository }, { ChannelRepository }] = await Promise.all([import('../../canaries/repository.ts'), import('../../channels/channels.ts')]);
+        const repo = new CanaryRepository(db);
+        const channelId = o.channel ? channelIdOf(new ChannelRepository(db), o.channel) : undefined;
+        audit.record(actor.id, actor.role, 'list', '*');
+        await writeList(listFlags(o), canaryList, (cursor, limit) => repo.list({ channelId, since: o.since, until: o.until }, { cursor, limit }));
       });
     });
 
@@ -59,12 +98,48 @@ export function registerCanaryCommands(program: Command): void {
     .description('show one canary with its plantings (a registry read: audited)')
     .option('--json', 'print JSON')
     .action(async (id: string, o) => {
-      await withApp(({ services }) => {
-        const c = services.canaries.get(id);
-        services.audit.record(consoleActor(), 'admin', 'show', c.id);
+      await withStore('canaries:read', async ({ db, audit, actor }) => {
+        const { CanaryRepository } = await import('../../canaries/repository.ts');
+        const c = new CanaryRepository(db).find(id);
+        if (!c) throw (await import('../../errors.ts')).notFound('canary', id);
+        audit.record(actor.id, actor.role, 'show', c.id);
         print(o.json, presentCanary(c), () => JSON.stringify(presentCanary(c), null, 2));
       });
     });
 
   registerCanaryWithdraw(canaries);
+}
+
+/**
+ * A campaign of thousands takes a while: the bar follows the canaries committed so far (read from
+ * the store between batches; the campaign itself is the planting area's and reports nothing).
+ */
+async function watchProgress<T>(db: import('../../store/db.ts').Db, count: number, quiet: boolean, work: () => Promise<T>): Promise<T> {
+  if (count < 50 || quiet) return work();
+  const since = new Date().toISOString();
+  const committed = db.prepare('SELECT count(*) FROM canaries WHERE created_at >= ?').pluck();
+  const bar = progress('canaries', count);
+  let shown = 0;
+  const poll = setInterval(() => {
+    const n = Math.min(count, committed.get(since) as number);
+    if (n > shown) bar.tick(n - shown);
+    shown = Math.max(shown, n);
+  }, 250);
+  try {
+    const out = await work();
+    if (count > shown) bar.tick(count - shown);
+    return out;
+  } finally {
+    clearInterval(poll);
+    bar.stop();
+  }
+}
+
+/** Shows the monthly cost first; over the threshold, nothing is done without --yes. */
+export async function confirmCost(cost: import('../../numbers/cost.ts').CostEstimate, threshold: number, yes: boolean): Promise<void> {
+  const { requireCostConfirmation } = await import('../../numbers/cost.ts');
+  if (cost.total !== null && cost.total > threshold) {
+    process.stderr.write(`monthly cost: ${cost.count} number(s) × ${cost.perNumber} ${cost.currency} = ${cost.total} ${cost.currency}\n`);
+  }
+  requireCostConfirmation(cost, threshold, yes, '--yes');
 }

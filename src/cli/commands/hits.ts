@@ -1,25 +1,56 @@
-import { z } from 'zod';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { presentHit } from '../../api/present.ts';
 import { notFound } from '../../errors.ts';
-import { formatReport, table } from '../format.ts';
-import { print, withApp } from '../context.ts';
+import { HIT_CLASSIFICATIONS, HIT_KINDS, type Hit } from '../../hits/hit.ts';
+import { formatReport } from '../format.ts';
+import { flags, instantFlag, print, withApp, withStore } from '../context.ts';
+import { listFlags, listFlagSchema, writeList, type ListSpec } from '../output.ts';
+
+const listSchema = z.strictObject({
+  canary: z.string().min(1).max(100).optional(),
+  channel: z.string().min(1).max(200).optional(),
+  classification: z.enum(HIT_CLASSIFICATIONS).optional(),
+  kind: z.enum(HIT_KINDS).optional(),
+  since: instantFlag.optional(),
+  until: instantFlag.optional(),
+  ...listFlagSchema,
+});
+
+const hitList: ListSpec<Hit> = {
+  name: 'hits',
+  columns: ['id', 'received', 'kind', 'from', 'name', 'to', 'class', 'status', 'secs', 'canary'],
+  row: (h) => ({ id: h.id, received: h.receivedAt, kind: h.kind, from: h.from, name: h.callerName, to: h.to,
+    class: h.classification, status: h.callStatus, secs: h.durationSeconds, canary: h.canaryId }),
+  present: (h) => presentHit(h),
+};
+
+/** Options every list of hits understands; `--format csv|jsonl` streams the whole range. */
+export const listOptions = (c: Command) => c
+  .option('--format <format>', 'table (one page), json, jsonl or csv (the whole list, streamed)')
+  .option('--limit <n>', 'at most this many (default: a page for the table, everything otherwise)')
+  .option('--cursor <cursor>', 'continue where a previous page ended')
+  .option('--json', 'print JSON (same as --format json)');
 
 export function registerHitCommands(program: Command): void {
   const hits = program.command('hits').description('calls and messages that reached canary numbers');
-  hits
+  listOptions(hits
     .command('list')
     .description('list hits, oldest first')
     .option('--canary <id>', 'only this canary')
-    .option('--classification <c>', 'after-planting, before-planting, unmatched, burn-in, control')
-    .option('--json', 'print JSON')
-    .action(async (o) => {
-      await withApp(({ services }) => {
-        const list = services.hits.list({ canaryId: o.canary, classification: o.classification });
-        print(o.json, { hits: list.map((h) => presentHit(h)) }, () =>
-          table(list.map((h) => ({ received: h.receivedAt, kind: h.kind, from: h.from, name: h.callerName, to: h.to,
-            class: h.classification, status: h.callStatus, secs: h.durationSeconds })),
-          ['received', 'kind', 'from', 'name', 'to', 'class', 'status', 'secs']));
+    .option('--channel <id>', 'only canaries planted in this channel (id or name)')
+    .option('--classification <c>', HIT_CLASSIFICATIONS.join(', '))
+    .option('--kind <kind>', 'call or sms')
+    .option('--since <iso>', 'received at or after (ISO 8601 with offset)')
+    .option('--until <iso>', 'received before'))
+    .action(async (opts) => {
+      const o = flags(listSchema, opts);
+      await withStore('hits:read', async ({ db }) => {
+        const [{ HitRepository }, { ChannelRepository }] = await Promise.all([import('../../hits/repository.ts'), import('../../channels/channels.ts')]);
+        const repo = new HitRepository(db);
+        const channelId = o.channel ? channelIdOf(new ChannelRepository(db), o.channel) : undefined;
+        const filter = { canaryId: o.canary, channelId, classification: o.classification, kind: o.kind, since: o.since, until: o.until };
+        await writeList(listFlags(o), hitList, (cursor, limit) => repo.list(filter, { cursor, limit }));
       });
     });
   hits
@@ -27,8 +58,9 @@ export function registerHitCommands(program: Command): void {
     .description('one hit, with every parameter Twilio sent')
     .option('--json', 'print JSON')
     .action(async (id: string, o) => {
-      await withApp(({ services }) => {
-        const h = services.hits.get(id);
+      await withStore('hits:read', async ({ db }) => {
+        const { HitRepository } = await import('../../hits/repository.ts');
+        const h = new HitRepository(db).get(id);
         if (!h) throw notFound('hit', id);
         print(o.json, presentHit(h, true), () => JSON.stringify(presentHit(h, true), null, 2));
       });
@@ -42,7 +74,7 @@ export function registerHitCommands(program: Command): void {
     .option('--cursor <cursor>', 'the page after the one that printed this cursor')
     .option('--rebuild', 'read every fact again instead of the kept decode')
     .action(async (o) => {
-      await withApp(({ services }) => {
+      await withApp('report:read', ({ services }) => {
         if (o.rebuild) services.attribution.rebuild();
         const limit = o.limit === undefined ? undefined : z.coerce.number().int().min(1).max(1000).parse(o.limit);
         const r = services.report({ limit, cursor: o.cursor });
@@ -55,10 +87,17 @@ export function registerHitCommands(program: Command): void {
     .description('check the hash chain of the evidence log')
     .option('--json', 'print JSON')
     .action(async (o) => {
-      await withApp(({ services }) => {
+      await withApp('evidence:read', ({ services }) => {
         const v = services.evidence.verify();
         print(o.json, v, () => (v.ok ? `evidence log intact: ${v.entries} entries` : `evidence log BROKEN at entry ${v.brokenAt}`));
         if (!v.ok) process.exitCode = 1;
       });
     });
+}
+
+/** A channel named at the console by id or name. */
+export function channelIdOf(repo: { find(id: string): { id: string } | undefined; findByName(n: string): { id: string } | undefined }, idOrName: string): string {
+  const c = repo.find(idOrName) ?? repo.findByName(idOrName);
+  if (!c) throw notFound('channel', idOrName);
+  return c.id;
 }

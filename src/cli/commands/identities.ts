@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { LOCALES, sampleIdentities } from '../../identities/index.ts';
+import { LOCALES } from '../../identities/types.ts';
 import { table } from '../format.ts';
 import { print } from '../context.ts';
 
@@ -19,8 +19,9 @@ export function registerIdentityCommands(program: Command): void {
     .option('--count <n>', 'how many', '5')
     .option('--seed <n>', 'make the output repeatable')
     .option('--json', 'print JSON: an array of {persona, ticket}')
-    .action((o) => {
+    .action(async (o) => {
       const flags = sampleFlags.parse(o);
+      const { sampleIdentities } = await import('../../identities/index.ts');
       const list = sampleIdentities({ locale: flags.locale, count: flags.count, seed: flags.seed });
       print(o.json, list, () =>
         table(

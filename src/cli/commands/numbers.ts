@@ -1,13 +1,24 @@
 import type { Command } from 'commander';
-import { presentNumber } from '../../api/numbers.ts';
+import { z } from 'zod';
+import { presentNumber } from '../../api/present.ts';
 import type { NumberListing } from '../../numbers/service.ts';
-import { PartialProvisionError } from '../../numbers/provisioning.ts';
+import { NUMBER_STATUSES } from '../../numbers/repository.ts';
 import { table } from '../format.ts';
-import { consoleActor, print, withApp } from '../context.ts';
+import { flags, intFlag, print, withApp } from '../context.ts';
+import { confirmCost } from './canaries.ts';
 
 type Presented = ReturnType<typeof presentNumber>;
 
-const int = (v: string) => Number.parseInt(v, 10);
+const provisionSchema = z.strictObject({
+  country: z.string(), type: z.enum(['local', 'mobile', 'toll-free']), areaCode: z.string().optional(), contains: z.string().optional(),
+  count: intFlag(1, 50), yes: z.boolean().optional(), json: z.boolean().optional(),
+});
+const listSchema = z.strictObject({
+  status: z.enum(NUMBER_STATUSES).optional(), limit: intFlag(1, 1000).optional(), cursor: z.string().optional(), json: z.boolean().optional(),
+});
+const releaseSchema = z.strictObject({
+  now: z.boolean().optional(), force: z.boolean().optional(), reason: z.string().trim().min(1).max(1000).optional(), json: z.boolean().optional(),
+}).refine((o) => !o.force || o.reason, { message: '--force needs --reason "why" (it goes into the evidence log)', path: ['reason'] });
 const cost = (n: Presented) => (n.monthlyPrice === null ? '-' : `${n.monthlyPrice} ${n.currency}`);
 const day = (iso: string | null) => iso?.slice(0, 10) ?? null;
 
@@ -35,19 +46,23 @@ export function registerNumberCommands(program: Command): void {
     .option('--type <type>', 'local, mobile or toll-free', 'local')
     .option('--area-code <digits>', 'only numbers in this area code, e.g. 415')
     .option('--contains <pattern>', 'digits, letters (as on a keypad) and * that the number must contain')
-    .option('--count <n>', 'how many to buy', int, 1)
+    .option('--count <n>', 'how many to buy', '1')
+    .option('--yes', 'go ahead although they cost more a month than COST_CONFIRM_THRESHOLD')
     .option('--json', 'print JSON')
-    .action(async (o) => {
-      await withApp(async ({ services }) => {
-        const input = { country: o.country, type: o.type, areaCode: o.areaCode, contains: o.contains, count: o.count };
+    .action(async (opts) => {
+      const o = flags(provisionSchema, opts);
+      await withApp('numbers:write', async ({ services }) => {
+        const { PartialProvisionError, provisionInput } = await import('../../numbers/provisioning.ts');
+        const input = provisionInput.parse({ country: o.country, type: o.type, areaCode: o.areaCode, contains: o.contains, count: o.count });
+        await confirmCost(await services.costs.provisioning(input.country, input.type, input.count), services.costs.threshold, Boolean(o.yes));
         try {
           const bought = (await services.numberService.provision(input)).map((n) => presentNumber({ ...n, hits: 0 }));
-          print(o.json, { numbers: bought }, () => numbersTable(bought));
+          print(Boolean(o.json), { numbers: bought }, () => numbersTable(bought));
         } catch (err) {
           // What was bought before the failure is recorded and shown; the failure is the error line.
           if (err instanceof PartialProvisionError) {
             const bought = err.provisioned.map((n) => presentNumber({ ...n, hits: 0 }));
-            print(o.json, { numbers: bought }, () => numbersTable(bought));
+            print(Boolean(o.json), { numbers: bought }, () => numbersTable(bought));
           }
           throw err;
         }
@@ -56,15 +71,19 @@ export function registerNumberCommands(program: Command): void {
 
   numbers
     .command('list')
-    .description('every number with its status, burn-in end, control flag, hits, monthly cost, and the monthly total (audited)')
+    .description('numbers with their status, burn-in end, control flag, hits, monthly cost, and the monthly total (audited)')
+    .option('--status <status>', NUMBER_STATUSES.join(', '))
+    .option('--limit <n>', 'a page of at most this many (default 100)')
+    .option('--cursor <cursor>', 'the next page, from a previous listing')
     .option('--json', 'print JSON')
-    .action(async (o) => {
-      await withApp(({ services }) => {
-        services.audit.record(consoleActor(), 'admin', 'list-numbers', '*');
-        const { numbers: list, monthlyTotals } = services.numberService.list();
+    .action(async (opts) => {
+      const o = flags(listSchema, opts);
+      await withApp('numbers:read', ({ services }, actor) => {
+        services.audit.record(actor.id, actor.role, 'list-numbers', '*');
+        const { numbers: list, monthlyTotals, nextCursor } = services.numberService.list({ status: o.status }, { limit: o.limit, cursor: o.cursor });
         const shown = list.map(presentNumber);
-        print(o.json, { provider: services.numberService.providerName, numbers: shown, monthlyTotals }, () =>
-          `${numbersTable(shown)}\n\n${totalsLine(monthlyTotals)}`);
+        print(Boolean(o.json), { provider: services.numberService.providerName, numbers: shown, monthlyTotals, nextCursor }, () =>
+          `${numbersTable(shown)}${nextCursor ? `\n(more: --cursor ${nextCursor})` : ''}\n\n${totalsLine(monthlyTotals)}`);
       });
     });
 
@@ -73,9 +92,9 @@ export function registerNumberCommands(program: Command): void {
     .description('one number (id or phone number), with the canary that holds it (audited)')
     .option('--json', 'print JSON')
     .action(async (id: string, o) => {
-      await withApp(({ services }) => {
+      await withApp('numbers:read', ({ services }, actor) => {
         const n = presentNumber(services.numberService.show(id));
-        services.audit.record(consoleActor(), 'admin', 'show-number', n.id);
+        services.audit.record(actor.id, actor.role, 'show-number', n.id);
         print(o.json, n, () => JSON.stringify(n, null, 2));
       });
     });
@@ -84,11 +103,14 @@ export function registerNumberCommands(program: Command): void {
     .command('release <id>')
     .description('take a number out of service; a canary\'s number is released on the provider after the quarantine')
     .option('--now', 'release on the provider now, even inside the quarantine')
+    .option('--force', 'release although a planted canary still carries it (needs --reason; recorded in the evidence log)')
+    .option('--reason <text>', 'why the number goes although its canary is still planted')
     .option('--json', 'print JSON')
-    .action(async (id: string, o) => {
-      await withApp(async ({ services }) => {
-        const n = presentNumber(await services.numberService.release(id, { now: o.now === true }));
-        print(o.json, n, () =>
+    .action(async (id: string, opts) => {
+      const o = flags(releaseSchema, opts);
+      await withApp('numbers:write', async ({ services }, actor) => {
+        const n = presentNumber(await services.numberService.release(id, { now: o.now === true, force: o.force, reason: o.reason, actor: actor.id }));
+        print(Boolean(o.json), n, () =>
           n.status === 'released' ? `${n.phoneNumber} released` : `${n.phoneNumber} retired; released on the provider after ${n.releaseAfter}`);
       });
     });
@@ -98,7 +120,7 @@ export function registerNumberCommands(program: Command): void {
     .description('reconcile the account with the pool (missing numbers, changed webhooks, missed calls), then run what the lifecycle has due')
     .option('--json', 'print JSON')
     .action(async (o) => {
-      await withApp(async ({ services }) => {
+      await withApp('numbers:write', async ({ services }) => {
         const r = await services.numberService.sync();
         const { reconcile: c, lifecycle: l } = r;
         print(o.json, r, () => [

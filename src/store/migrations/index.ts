@@ -3,6 +3,8 @@ import { initial } from './20261128100000-initial.ts';
 import { plantingLifecycle } from './20261202100000-planting-lifecycle.ts';
 import { numberLifecycle } from './20261203100000-number-lifecycle.ts';
 import { exposureCampaigns } from './20261209100000-exposure-campaigns.ts';
+import { listPaging } from './20261210100000-list-paging.ts';
+import { channelManagement } from './20261210110000-channel-management.ts';
 
 // One line per migration file; the runner sorts by id.
-export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns];
+export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, listPaging, channelManagement];
