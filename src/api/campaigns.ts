@@ -2,6 +2,8 @@ import express from 'express';
 import { z } from 'zod';
 import type { Services } from '../app.ts';
 import { principalOf, requirePermission } from './auth.ts';
+import { requireCostConfirmation } from '../numbers/cost.ts';
+import { campaignInput } from '../campaigns/service.ts';
 
 const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).optional(), cursor: z.string().max(100).optional() });
 const nextBody = z.strictObject({ plant: z.boolean().default(false) });
@@ -17,7 +19,11 @@ export function campaignsRouter(s: Services): express.Router {
     res.json(s.campaigns.plan(req.body));
   });
   r.post('/campaigns', requirePermission('canaries:write'), async (req, res) => {
-    const made = await s.campaigns.create(req.body);
+    const input = campaignInput.parse(req.body);
+    // What its numbers would cost a month, shown and confirmed before anything is bought.
+    const cost = await s.costs.campaign(input.locale, s.campaigns.numbersNeeded(input));
+    requireCostConfirmation(cost, s.costs.threshold, input.confirmCost === true, '"confirmCost": true');
+    const made = await s.campaigns.create(input);
     audit(req, 'campaign-create', made.id);
     res.status(201).json(made);
   });

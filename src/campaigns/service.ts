@@ -76,6 +76,12 @@ export class CampaignService {
     };
   }
 
+  /** Numbers the campaign's first plantings take (what its cost is counted on). */
+  numbersNeeded(input: CampaignInput): number {
+    const o = campaignInput.parse(input);
+    return this.design(o, o.channelIds).canaries.length;
+  }
+
   async create(input: CampaignInput) {
     const o = campaignInput.parse(input);
     const channels = this.d.canaryService.resolveChannels(o.channelIds);

@@ -44,9 +44,13 @@ export function registerCampaignCommands(program: Command): void {
     });
 
   campaignFlags(campaigns.command('create').description('plant a campaign').requiredOption('--name <name>').requiredOption('--design <design>', DESIGNS.join(', ')))
+    .option('--yes', 'go ahead although the numbers cost more a month than COST_CONFIRM_THRESHOLD')
     .action(async (o) => {
       await withApp('canaries:write', async ({ services }, actor) => {
-        const c = await services.campaigns.create(input(services, o, z.enum(DESIGNS).parse(o.design)));
+        const asked = input(services, o, z.enum(DESIGNS).parse(o.design));
+        const { confirmCost } = await import('./canaries.ts');
+        await confirmCost(await services.costs.campaign(asked.locale, services.campaigns.numbersNeeded(asked)), services.costs.threshold, o.yes === true);
+        const c = await services.campaigns.create(asked);
         services.audit.record(actor.id, actor.role, 'campaign-create', c.id);
         print(o.json, c, () => `campaign ${c.id} "${c.name}" (${c.design}): ${c.canaries} canaries, ${c.plantings} plantings (${c.scheduled} scheduled for later)`);
       });
