@@ -8,6 +8,7 @@ import { CanaryRepository } from './canaries/repository.ts';
 import { CanaryService } from './canaries/service.ts';
 import { EvidenceLog } from './evidence/log.ts';
 import { Outbox } from './outbox/outbox.ts';
+import { eventPublisher } from './alerts/events.ts';
 import { HitRepository } from './hits/repository.ts';
 import { HitIngestor } from './hits/ingest.ts';
 import { NumberRepository } from './numbers/repository.ts';
@@ -63,7 +64,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     if (!generators.has(locale)) generators.set(locale, createIdentityGenerator({ locale, now: clock }));
     return generators.get(locale)!;
   };
-  const numberKit = composeNumbers({ config, clock, log, db, repo: numbers, evidence, provider: numberProvider });
+  const numberKit = composeNumbers({ config, clock, log, db, repo: numbers, evidence, provider: numberProvider, publish: eventPublisher(outbox) });
   const { pool } = numberKit;
   const provider = numberKit.provider.name;
   const batch = new CampaignPlanter({ db, canaries: canaryRepo, pool, targets, evidence, generatorFor, clock, log });

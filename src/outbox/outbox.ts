@@ -20,6 +20,16 @@ interface OutboxRow {
 const MAX_ATTEMPTS = 8;
 const BATCH = 100;
 
+/**
+ * Exponential backoff with "equal jitter": half the delay fixed, half random, so jobs that failed
+ * together (a receiver down) do not all come back in the same instant. A delay, not a retry loop:
+ * the retry is a row in the store and survives a restart, which in-process retry packages cannot do.
+ */
+export function retryDelayMs(attempt: number, baseMs = 1000, capMs = 300_000, random: () => number = Math.random): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
 export class Outbox {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly enqueueStmt;
@@ -46,9 +56,12 @@ export class Outbox {
     this.handlers.set(kind, handler);
   }
 
-  /** Call inside the transaction that records the fact the job follows from. */
-  enqueue(kind: string, payload: unknown, at: string): void {
-    this.enqueueStmt.run(kind, JSON.stringify(payload), at, at);
+  /**
+   * Call inside the transaction that records the fact the job follows from. `availableAt` defers
+   * the job (a retry's backoff, a digest due when its throttle window closes).
+   */
+  enqueue(kind: string, payload: unknown, at: string, availableAt: string = at): void {
+    this.enqueueStmt.run(kind, JSON.stringify(payload), at, availableAt);
   }
 
   pending(): number {
@@ -79,7 +92,7 @@ export class Outbox {
             done++;
           } else {
             const attempts = job.attempts + 1;
-            const retryAt = new Date(this.clock().getTime() + 2 ** attempts * 1000).toISOString();
+            const retryAt = new Date(this.clock().getTime() + retryDelayMs(attempts)).toISOString();
             this.failStmt.run(attempts, retryAt, o.error.slice(0, 500), job.id);
           }
         });
