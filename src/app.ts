@@ -9,6 +9,7 @@ import { CanaryService } from './canaries/service.ts';
 import { EvidenceLog } from './evidence/log.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { eventPublisher } from './alerts/events.ts';
+import { composeAlerts, type AlertOverrides } from './alerts/index.ts';
 import { HitRepository } from './hits/repository.ts';
 import { HitIngestor } from './hits/ingest.ts';
 import { NumberRepository } from './numbers/repository.ts';
@@ -41,11 +42,13 @@ export interface AppDeps {
   targets?: PlantingTarget[];
   /** A number provider built elsewhere (tests aim Twilio's SDK at Prism or a fake); default from config. */
   numberProvider?: NumberProvider;
+  /** Alerts' test seams: a DNS resolver, an SMS sender. */
+  alerts?: AlertOverrides;
 }
 
 export type Services = ReturnType<typeof buildServices>;
 
-function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, extraTargets: PlantingTarget[], numberProvider?: NumberProvider) {
+function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, extraTargets: PlantingTarget[], numberProvider?: NumberProvider, alertOverrides?: AlertOverrides) {
   const evidence = new EvidenceLog(db);
   const outbox = new Outbox(db, clock, log);
   const numbers = new NumberRepository(db);
@@ -95,6 +98,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     tokens: new TokenService(db, clock),
     audit: new RegistryAudit(db, clock),
     report: () => channelVerdicts(db, clock()),
+    alerts: composeAlerts({ config, db, outbox, clock, log, numberProvider: numberKit.provider, report: () => channelVerdicts(db, clock()), overrides: alertOverrides }),
     /** Set by the server: start draining the outbox after a commit, off the request path. */
     setDrainTrigger(fn: () => void) {
       drainSoon = fn;
@@ -122,7 +126,7 @@ export function createApp(deps: AppDeps): App {
   const clock = deps.clock ?? (() => new Date());
   const log = deps.logger ?? createLogger(deps.config.logLevel);
   const db = openTracerDb(deps.config.tracerDb);
-  const services = buildServices(deps.config, clock, log, db, deps.targets ?? [], deps.numberProvider);
+  const services = buildServices(deps.config, clock, log, db, deps.targets ?? [], deps.numberProvider, deps.alerts);
 
   const api = express();
   api.disable('x-powered-by');
@@ -151,6 +155,7 @@ export function createApp(deps: AppDeps): App {
     services,
     async close() {
       await services.numberService.close();
+      await services.alerts.close();
       await services.targets.closeAll();
       db.close();
     },

@@ -6,6 +6,7 @@ import { authenticate, principalOf, requirePermission } from './auth.ts';
 import { presentCanary, presentHit } from './present.ts';
 import { plantingsRouter } from './plantings.ts';
 import { numbersRouter } from './numbers.ts';
+import { alertsRouter } from './alerts.ts';
 
 const hitQuery = z.object({
   canaryId: z.string().max(100).optional(),
@@ -51,6 +52,7 @@ export function apiRouter(s: Services): express.Router {
 
   r.use(plantingsRouter(s));
   r.use(numbersRouter(s));
+  r.use(alertsRouter(s));
 
   r.get('/hits', requirePermission('hits:read'), (req, res) => {
     const q = hitQuery.parse(req.query);
