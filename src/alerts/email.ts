@@ -23,6 +23,10 @@ const STRINGS = {
   },
 } as const;
 
+const VERDICT_AR: Record<string, string> = { leaking: 'مُسرِّبة', suspect: 'مشتبه بها', clean: 'نظيفة', undetermined: 'غير محسومة', 'no-data': 'لا بيانات' };
+const verdictIn = (v: string, language: AlertLanguage) =>
+  language === 'ar' ? v.replace(/\b(leaking|suspect|clean|undetermined|no-data)\b/g, (w) => VERDICT_AR[w] ?? w) : v;
+
 const SEVERITY_AR: Record<string, string> = { critical: 'حرجة', high: 'عالية', medium: 'متوسطة', low: 'منخفضة', info: 'معلومة' };
 
 /** The one line in Arabic for a hit; other events keep the English line (their wording is technical). */
@@ -51,7 +55,7 @@ export function renderEmail(a: Alert, language: AlertLanguage): RenderedEmail {
   const line = t.hit(a);
   const rows = [
     a.channel && { label: t.channel, value: a.channel },
-    a.verdict && { label: t.verdict, value: a.verdict },
+    a.verdict && { label: t.verdict, value: verdictIn(a.verdict, language) },
     a.caller && { label: t.caller, value: a.caller.name ? `${a.caller.number} (${a.caller.name})` : a.caller.number },
     a.canaryNumberLast4 && { label: t.number, value: a.canaryNumberLast4 },
     { label: t.severity, value: language === 'ar' ? (SEVERITY_AR[a.severity] ?? a.severity) : a.severity },
