@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import twilio from 'twilio';
 import { newSid, simulatedAccountSid } from '../src/telephony/simulator.ts';
 import { plantingBench } from './bench/planting.ts';
+import { alertsBench } from './bench/alerts.ts';
 
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -110,9 +111,11 @@ async function webhookBench() {
     `(tracer stored ${oursCpu.requests} hits); CPU ratio bare/tracer ${(perReq(baseCpu) / perReq(oursCpu)).toFixed(2)}`);
 }
 
-// BENCH_ONLY=webhook|planting runs one section (the planting one alone is also `npm run bench:planting`).
+// BENCH_ONLY=webhook|planting|alerts runs one section (the planting one alone is also `npm run bench:planting`).
 const only = process.env.BENCH_ONLY;
-if (only && only !== 'webhook' && only !== 'planting') throw new Error('BENCH_ONLY must be webhook or planting');
-if (only !== 'planting') await webhookBench();
+if (only && !['webhook', 'planting', 'alerts'].includes(only)) throw new Error('BENCH_ONLY must be webhook, planting or alerts');
+if (!only || only === 'webhook') await webhookBench();
 // Second section: canaries planted into PostgreSQL, batched vs one at a time (scripts/bench/planting.ts).
-if (only !== 'webhook') await plantingBench();
+if (!only || only === 'planting') await plantingBench();
+// Third: hit → alert at a local webhook receiver, and a receiver outage (scripts/bench/alerts.ts).
+if (!only || only === 'alerts') await alertsBench();
