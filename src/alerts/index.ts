@@ -36,15 +36,23 @@ export interface AlertsDeps {
   overrides?: AlertOverrides;
 }
 
-/** Verdicts are read once per second at most: a burst of hits shares one report. */
-function cachedVerdicts(report: AlertsDeps['report'], clock: () => Date) {
+/**
+ * Verdicts are read again only when a hit was stored since the last read (so an alert's verdict
+ * includes its own hit), and at most every 5 s otherwise (plantings change too): a batch of events
+ * shares one report.
+ */
+function cachedVerdicts(db: Db, report: AlertsDeps['report'], clock: () => Date) {
+  const mark = db.prepare('SELECT max(rowid) FROM hits').pluck();
   let at = -Infinity;
+  let seen: unknown = undefined;
   let map = new Map<string, string>();
   return () => {
     const now = clock().getTime();
-    if (Math.abs(now - at) >= 1_000) {
+    const latest = mark.get();
+    if (latest !== seen || Math.abs(now - at) >= 5_000) {
       map = new Map(report().channels.map((c) => [c.channelId, c.verdict]));
       at = now;
+      seen = latest;
     }
     return map;
   };
@@ -71,7 +79,7 @@ export function composeAlerts(d: AlertsDeps) {
   const send = createSender({ http, clock: d.clock, mailer, mailFrom: a.smtp?.from ?? '', sms: smsSender(d) });
   const dispatcher = new AlertDispatcher({
     repo, facts: new AlertFacts(d.db), outbox: d.outbox, clock: d.clock, log: d.log, baseUrl: d.config.publicBaseUrl,
-    verdicts: cachedVerdicts(d.report, d.clock), defaultThrottleMinutes: a.throttleMinutes,
+    verdicts: cachedVerdicts(d.db, d.report, d.clock), defaultThrottleMinutes: a.throttleMinutes,
   });
   const delivery = new AlertDelivery({
     repo, outbox: d.outbox, send, clock: d.clock, log: d.log,

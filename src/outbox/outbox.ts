@@ -86,18 +86,27 @@ export class Outbox {
       this.db.transaction(() => {
         outcomes.forEach((o, i) => {
           const job = jobs[i]!;
-          if (o.ok) {
-            o.write?.();
-            this.doneStmt.run(at, job.id);
+          if (!o.ok) return this.fail(job, o.error);
+          // Each job's write in its own savepoint: one that throws is retried alone, never sinking the batch.
+          try {
+            this.db.transaction(() => {
+              o.write?.();
+              this.doneStmt.run(at, job.id);
+            })();
             done++;
-          } else {
-            const attempts = job.attempts + 1;
-            const retryAt = new Date(this.clock().getTime() + retryDelayMs(attempts)).toISOString();
-            this.failStmt.run(attempts, retryAt, o.error.slice(0, 500), job.id);
+          } catch (err) {
+            this.log.warn({ jobId: job.id, kind: job.kind, err: (err as Error).message }, 'outbox job write failed');
+            this.fail(job, `write failed: ${(err as Error).message}`);
           }
         });
       })();
     }
+  }
+
+  private fail(job: OutboxRow, error: string): void {
+    const attempts = job.attempts + 1;
+    const retryAt = new Date(this.clock().getTime() + retryDelayMs(attempts)).toISOString();
+    this.failStmt.run(attempts, retryAt, error.slice(0, 500), job.id);
   }
 
   private async runHandler(job: OutboxRow): Promise<{ ok: true; write?: JobWrite } | { ok: false; error: string }> {
