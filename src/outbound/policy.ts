@@ -91,14 +91,14 @@ export class OutboundPolicy {
    */
   async connectAddress(host: string, port: number): Promise<string> {
     const bare = host.replace(/^\[|\]$/g, '');
-    if (this.allowedByName(bare, port)) return bare;
+    const allowed = this.allowedByName(bare, port);
     if (isIP(bare)) {
-      this.check(bare, bare, port);
+      if (!allowed) this.check(bare, bare, port);
       return bare;
     }
     const found = await this.resolve(bare);
     if (found.length === 0) throw new OutboundRefused(`${bare} does not resolve`);
-    for (const a of found) this.check(a.address, bare, port);
+    if (!allowed) for (const a of found) this.check(a.address, bare, port);
     return found[0]!.address;
   }
 
