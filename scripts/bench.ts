@@ -10,6 +10,7 @@ import { attributionBench } from './bench/attribution.ts';
 import { reportBench } from './bench/report.ts';
 import { plantingBench } from './bench/planting.ts';
 import { cliBench } from './bench/cli.ts';
+import { alertsBench } from './bench/alerts.ts';
 
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -126,6 +127,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   report: reportBench,
   // The CLI's start-up against a bare node process (scripts/bench/cli.ts).
   cli: cliBench,
+  // Hit → alert at a local webhook receiver, and a receiver outage (scripts/bench/alerts.ts).
+  alerts: alertsBench,
 };
 const only = process.env.BENCH_ONLY;
 if (only && !(only in SECTIONS)) throw new Error(`BENCH_ONLY must be one of ${Object.keys(SECTIONS).join(', ')}`);

@@ -8,6 +8,8 @@ import { CanaryRepository } from './canaries/repository.ts';
 import { CanaryService } from './canaries/service.ts';
 import { EvidenceLog } from './evidence/log.ts';
 import { Outbox } from './outbox/outbox.ts';
+import { eventPublisher } from './alerts/events.ts';
+import { composeAlerts, type AlertOverrides } from './alerts/index.ts';
 import { HitRepository } from './hits/repository.ts';
 import { HitIngestor } from './hits/ingest.ts';
 import { NumberRepository } from './numbers/repository.ts';
@@ -32,6 +34,7 @@ import { webhookHandler } from './webhooks/handler.ts';
 import { RegistryAudit, TokenService } from './access/tokens.ts';
 import { AttributionReports, type ReportQuery } from './attribution/report.ts';
 import { ReportThread } from './attribution/report-thread.ts';
+import { VerdictWatch } from './attribution/verdict-watch.ts';
 import { apiRouter } from './api/router.ts';
 import { errorHandler, notFoundHandler } from './api/errors.ts';
 import { requestLog } from './api/request-log.ts';
@@ -44,11 +47,13 @@ export interface AppDeps {
   targets?: PlantingTarget[];
   /** A number provider built elsewhere (tests aim Twilio's SDK at Prism or a fake); default from config. */
   numberProvider?: NumberProvider;
+  /** Alerts' test seams: a DNS resolver, an SMS sender. */
+  alerts?: AlertOverrides;
 }
 
 export type Services = ReturnType<typeof buildServices>;
 
-function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, extraTargets: PlantingTarget[], numberProvider?: NumberProvider) {
+function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, extraTargets: PlantingTarget[], numberProvider?: NumberProvider, alertOverrides?: AlertOverrides) {
   const evidence = new EvidenceLog(db);
   const outbox = new Outbox(db, clock, log);
   const numbers = new NumberRepository(db);
@@ -67,12 +72,14 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     if (!generators.has(locale)) generators.set(locale, createIdentityGenerator({ locale, now: clock }));
     return generators.get(locale)!;
   };
-  const numberKit = composeNumbers({ config, clock, log, db, repo: numbers, evidence, provider: numberProvider });
+  const numberKit = composeNumbers({ config, clock, log, db, repo: numbers, evidence, provider: numberProvider, publish: eventPublisher(outbox) });
   const { pool } = numberKit;
   const provider = numberKit.provider.name;
   let drainSoon: () => void = () => {};
   const attribution = new AttributionReports(db, clock);
   const reportThread = config.tracerDb === ':memory:' ? null : new ReportThread(config.tracerDb, clock);
+  const verdictWatch = new VerdictWatch(db, outbox, clock, (q) =>
+    reportThread ? reportThread.report(q) : Promise.resolve(attribution.report(q)));
   const ingestor = new HitIngestor(db, hits, evidence, outbox, () => drainSoon());
   const { numberService, callerEnricher } = numberKit.withIngest(ingestor, hits);
   const pipeline = new PlantingPipeline({
@@ -121,6 +128,11 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     reportOffThread: (q: ReportQuery = {}, o: { rebuild?: boolean } = {}) =>
       reportThread ? reportThread.report(q, o) : Promise.resolve((o.rebuild && attribution.rebuild(), attribution.report(q))),
     reportThread,
+    alerts: composeAlerts({
+      config, db, outbox, clock, log, numberProvider: numberKit.provider, overrides: alertOverrides,
+      // Verdicts off the event loop; a verdict that changed is published as an event (src/attribution/verdict-watch.ts).
+      report: () => verdictWatch.refresh(),
+    }),
     /** Set by the server: start draining the outbox after a commit, off the request path. */
     setDrainTrigger(fn: () => void) {
       drainSoon = fn;
@@ -150,7 +162,7 @@ export function createApp(deps: AppDeps): App {
   const clock = deps.clock ?? (() => new Date());
   const log = deps.logger ?? createLogger(deps.config.logLevel);
   const db = openTracerDb(deps.config.tracerDb);
-  const services = buildServices(deps.config, clock, log, db, deps.targets ?? [], deps.numberProvider);
+  const services = buildServices(deps.config, clock, log, db, deps.targets ?? [], deps.numberProvider, deps.alerts);
 
   const api = express();
   api.disable('x-powered-by');
@@ -180,6 +192,7 @@ export function createApp(deps: AppDeps): App {
     async close() {
       await services.reportThread?.close();
       await services.numberService.close();
+      await services.alerts.close();
       await services.targets.closeAll();
       db.close();
     },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError, describeIssues } from './errors.ts';
 import { loadTargetsFile, type ResolvedTarget } from './planting/settings.ts';
 import { numbersConfig, numbersEnv, type NumbersConfig } from './numbers/config.ts';
+import { alertsConfig, alertsEnv, type AlertsConfig } from './alerts/config.ts';
 
 // All configuration comes from the environment through this one schema, checked at start-up.
 const envSchema = z.object({
@@ -22,6 +23,8 @@ const envSchema = z.object({
   TARGETS_FILE: z.string().min(1).optional(),
   /** Burn-in, controls, quarantine, Twilio overrides, bundles, budgets: see src/numbers/config.ts. */
   ...numbersEnv,
+  /** Outbound allow-list, throttle, retries, SMTP, SMS sender: see src/alerts/config.ts. */
+  ...alertsEnv,
 });
 
 export interface NumberRange {
@@ -47,6 +50,7 @@ export interface Config {
   /** Targets from TARGETS_FILE, secrets read from the variables it names; utility-sample always exists besides. */
   targets: ResolvedTarget[];
   numbers: NumbersConfig;
+  alerts: AlertsConfig;
 }
 
 export function parseNumberRanges(spec: string): NumberRange[] {
@@ -85,5 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     targets: e.TARGETS_FILE ? loadTargetsFile(e.TARGETS_FILE, env) : [],
     numbers: numbersConfig(e),
+    alerts: alertsConfig(e),
   };
 }

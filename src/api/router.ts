@@ -9,6 +9,7 @@ import { numbersRouter } from './numbers.ts';
 import { campaignsRouter } from './campaigns.ts';
 import { hitsRouter } from './hits.ts';
 import { accessRouter } from './access.ts';
+import { alertsRouter } from './alerts.ts';
 
 const reportQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
@@ -29,6 +30,7 @@ export function apiRouter(s: Services): express.Router {
   r.use(campaignsRouter(s));
   r.use(hitsRouter(s));
   r.use(accessRouter(s));
+  r.use(alertsRouter(s));
 
   r.get('/report', requirePermission('report:read'), async (req, res) => {
     const q = reportQuery.parse(req.query);

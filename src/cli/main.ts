@@ -39,6 +39,7 @@ const GROUPS: CommandGroup[] = [
   { commands: { simulate: 'send a webhook to a running tracer, signed exactly as Twilio signs it' }, load: async () => (await import('./commands/simulate.ts')).registerSimulateCommands },
   { commands: { identities: 'the fake customers and complaints canaries are made of' }, load: async () => (await import('./commands/identities.ts')).registerIdentityCommands },
   { commands: { numbers: 'canary numbers: provision, burn-in, controls, reconcile, release' }, load: async () => (await import('./commands/numbers.ts')).registerNumberCommands },
+  { commands: { alerts: 'alert outputs (webhook, Slack, Teams, Discord, Google Chat, email, SMS): add, list, test, enable, remove' }, load: async () => (await import('./commands/alerts.ts')).registerAlertCommands },
   { commands: { campaigns: 'ask "which of these channels leak?" with a design; plan it by simulation first' }, load: async () => (await import('./commands/campaigns.ts')).registerCampaignCommands },
 ];
 

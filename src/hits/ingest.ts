@@ -3,6 +3,7 @@ import type { Db } from '../store/db.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { newId } from '../ids.ts';
+import { publishEvent } from '../alerts/events.ts';
 import type { Hit, HitClassification, HitKind } from './hit.ts';
 import type { HitRepository } from './repository.ts';
 
@@ -162,6 +163,7 @@ export class HitIngestor {
     const applyKnown = this.knownCaller(e.from);
     if (applyKnown) applyKnown(id);
     else this.outbox.enqueue('enrich-caller', { hitId: id, from: e.from }, e.receivedAt);
+    publishEvent(this.outbox, { kind: 'hit-stored', hitId: id }, e.receivedAt);
     return { hit: { ...row, ...status, callerInfo: null, raw: e.raw }, duplicate: false };
   }
 

@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
 import type { HitIngestor } from '../hits/ingest.ts';
 import type { HitRepository } from '../hits/repository.ts';
+import type { EventPublisher } from '../alerts/events.ts';
 import { CallerLookupRepository } from './caller-lookups.ts';
 import { createNumberProvider } from './compose.ts';
 import { CallerEnricher } from './enrichment.ts';
@@ -25,6 +26,8 @@ export interface NumbersDeps {
   evidence: EvidenceLog;
   /** A provider built elsewhere (tests aim one at Prism or a fake); default from config. */
   provider?: NumberProvider;
+  /** Where number events (missing, release failed, budget near its cap) are published. */
+  publish?: EventPublisher;
 }
 
 export function composeNumbers(d: NumbersDeps) {
@@ -38,7 +41,7 @@ export function composeNumbers(d: NumbersDeps) {
     withIngest(ingestor: HitIngestor, hits: HitRepository) {
       const numberService = new NumberService({
         db: d.db, repo: d.repo, provider, ingestor, evidence: d.evidence, clock: d.clock, log: d.log,
-        publicBaseUrl: d.config.publicBaseUrl, config: d.config.numbers, terms,
+        publicBaseUrl: d.config.publicBaseUrl, config: d.config.numbers, terms, publish: d.publish,
       });
       const callerEnricher = new CallerEnricher({
         hits, lookups: new CallerLookupRepository(d.db), provider, clock: d.clock, log: d.log,

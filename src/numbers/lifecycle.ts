@@ -5,6 +5,7 @@ import { randomInt } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import type { Logger } from '../log.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
+import type { EventPublisher } from '../alerts/events.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { NumbersConfig } from './config.ts';
 import type { NumberProvider } from './provider.ts';
@@ -23,6 +24,7 @@ export interface LifecycleDeps {
   clock: () => Date;
   log: Logger;
   config: Pick<NumbersConfig, 'burnInMaxHits' | 'controlShare' | 'quarantineDays'>;
+  publish?: EventPublisher;
 }
 
 type Brief = { id: string; phoneNumber: string };
@@ -132,6 +134,7 @@ export class NumberLifecycle {
         this.d.db.transaction(() => {
           this.d.repo.markReleaseFailed(n.id, at, error);
           this.record(at, n, 'release-failed', { error });
+          this.d.publish?.({ kind: 'number-release-failed', numberId: n.id, last4: n.phoneNumber.slice(-4), error }, at);
         })();
         this.d.log.warn({ numberId: n.id, err: error }, 'number release failed; it stays marked');
         return { error };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../store/db.ts';
 import type { Logger } from '../log.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
+import type { EventPublisher } from '../alerts/events.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { NumberProvider, NumberType, OwnedNumber } from './provider.ts';
@@ -14,6 +15,8 @@ import type { CanaryNumber, NumberRepository } from './repository.ts';
 const DAY_MS = 86_400_000;
 /** Candidates asked for beyond the count: some may be numbers the tracer held before. */
 const SEARCH_SPARE = 10;
+/** Share of NUMBERS_MONTHLY_BUDGET past which a budget-near-cap event is published. */
+const NEAR_CAP = 0.8;
 
 export const provisionInput = z.object({
   country: z.string().regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166 alpha-2 code such as US or SA').transform((c) => c.toUpperCase()),
@@ -51,6 +54,7 @@ export interface ProvisionerDeps {
   terms: PurchaseTerms;
   burnInDays: number;
   monthlyBudget: number | null;
+  publish?: EventPublisher;
 }
 
 export class NumberProvisioner {
@@ -139,8 +143,19 @@ export class NumberProvisioner {
         phoneNumber: owned.phoneNumber, providerSid: owned.providerSid, provider: this.d.provider.name, country, type,
         monthlyPrice: price, webhooks: owned.webhooks,
       });
+      this.publishIfNearCap(price, at);
     })();
     return this.d.repo.find(id)!;
+  }
+
+  /** Once, when this number takes the held numbers' monthly cost past 80 % of the budget. */
+  private publishIfNearCap(price: { price: number; currency: string } | null, at: string): void {
+    const cap = this.d.monthlyBudget;
+    if (cap === null || price === null || !this.d.publish) return;
+    const amount = this.d.repo.monthlyTotals().find((t) => t.currency === price.currency)?.amount ?? 0;
+    if (amount >= NEAR_CAP * cap && amount - price.price < NEAR_CAP * cap) {
+      this.d.publish({ kind: 'budget-near-cap', budget: 'numbers-monthly', amount, cap, currency: price.currency }, at);
+    }
   }
 
   private failed(err: unknown, bought: CanaryNumber[], requested: number): AppError {

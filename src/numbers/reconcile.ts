@@ -4,6 +4,7 @@
 import type { Db } from '../store/db.ts';
 import type { Logger } from '../log.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
+import type { EventPublisher } from '../alerts/events.ts';
 import type { HitIngestor, InboundEvent } from '../hits/ingest.ts';
 import { AppError } from '../errors.ts';
 import type { NumberProvider, OwnedNumber, ProviderCall, ProviderMessage, WebhookUrls } from './provider.ts';
@@ -22,6 +23,7 @@ export interface ReconcileDeps {
   clock: () => Date;
   log: Logger;
   webhooks: WebhookUrls;
+  publish?: EventPublisher;
 }
 
 type Brief = { id: string; phoneNumber: string };
@@ -80,6 +82,7 @@ export class NumberReconciler {
     this.d.db.transaction(() => {
       this.d.repo.setMissing(n.id, now);
       this.d.evidence.append(now, 'number-missing', n.id, { phoneNumber: n.phoneNumber, status: n.status, providerSid: n.providerSid });
+      this.d.publish?.({ kind: 'number-missing', numberId: n.id, last4: n.phoneNumber.slice(-4) }, now);
     })();
     this.d.log.warn({ numberId: n.id }, 'canary number is gone from the provider account');
   }

@@ -3,6 +3,7 @@ import type { Db } from '../store/db.ts';
 import type { Logger } from '../log.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
 import type { HitIngestor } from '../hits/ingest.ts';
+import type { EventPublisher } from '../alerts/events.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { NumbersConfig } from './config.ts';
 import { NumberLifecycle, type LifecycleStep } from './lifecycle.ts';
@@ -25,6 +26,7 @@ export interface NumberServiceDeps {
   publicBaseUrl: string;
   config: NumbersConfig;
   terms: PurchaseTerms;
+  publish?: EventPublisher;
 }
 
 export type NumberView = CanaryNumber & { hits: number; releaseAfter: string | null };
@@ -54,13 +56,13 @@ export class NumberService {
 
   constructor(private readonly d: NumberServiceDeps) {
     const { db, repo, provider, evidence, clock, log } = d;
-    this.lifecycle = new NumberLifecycle({ db, repo, provider, evidence, clock, log, config: d.config });
+    this.lifecycle = new NumberLifecycle({ db, repo, provider, evidence, clock, log, config: d.config, publish: d.publish });
     this.reconciler = new NumberReconciler({
       db, repo, provider, ingestor: d.ingestor, evidence, clock, log,
-      webhooks: expectedWebhooks(d.publicBaseUrl, d.config.voiceFallbackUrl),
+      webhooks: expectedWebhooks(d.publicBaseUrl, d.config.voiceFallbackUrl), publish: d.publish,
     });
     this.provisioner = new NumberProvisioner({
-      db, repo, provider, evidence, clock, log, terms: d.terms, burnInDays: d.config.burnInDays, monthlyBudget: d.config.monthlyBudget,
+      db, repo, provider, evidence, clock, log, terms: d.terms, burnInDays: d.config.burnInDays, monthlyBudget: d.config.monthlyBudget, publish: d.publish,
     });
   }
 

@@ -227,6 +227,21 @@ export class SimulatedProvider implements NumberProvider {
     return structuredClone(message);
   }
 
+  /** An SMS the tracer sends (alerts to the on-call number): recorded, as Twilio's Messages API would. */
+  sendMessage(m: { from: string; to: string; body: string }): ProviderMessage {
+    const sid = this.nextSid('SM', `${m.from}>${m.to}`);
+    const at = this.now().toISOString();
+    const fields = { sid, from: m.from, to: m.to, body: m.body, status: 'sent', direction: 'outbound-api' };
+    const message: ProviderMessage = { ...fields, dateSent: at, raw: { ...fields, dateSent: at } };
+    this.messages.push(message);
+    return structuredClone(message);
+  }
+
+  /** What sendMessage recorded, oldest first. */
+  sentMessages(): ProviderMessage[] {
+    return this.messages.filter((m) => m.direction === 'outbound-api').map((m) => structuredClone(m));
+  }
+
   private purchaseNow(request: PurchaseRequest): OwnedNumber {
     const range = this.rangeOf(request.phoneNumber);
     if (range === undefined || this.ownedPhones.has(request.phoneNumber)) {

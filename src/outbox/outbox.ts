@@ -20,6 +20,16 @@ interface OutboxRow {
 const MAX_ATTEMPTS = 8;
 const BATCH = 100;
 
+/**
+ * Exponential backoff with "equal jitter": half the delay fixed, half random, so jobs that failed
+ * together (a receiver down) do not all come back in the same instant. A delay, not a retry loop:
+ * the retry is a row in the store and survives a restart, which in-process retry packages cannot do.
+ */
+export function retryDelayMs(attempt: number, baseMs = 1000, capMs = 300_000, random: () => number = Math.random): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
 export class Outbox {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly enqueueStmt;
@@ -46,9 +56,12 @@ export class Outbox {
     this.handlers.set(kind, handler);
   }
 
-  /** Call inside the transaction that records the fact the job follows from. */
-  enqueue(kind: string, payload: unknown, at: string): void {
-    this.enqueueStmt.run(kind, JSON.stringify(payload), at, at);
+  /**
+   * Call inside the transaction that records the fact the job follows from. `availableAt` defers
+   * the job (a retry's backoff, a digest due when its throttle window closes).
+   */
+  enqueue(kind: string, payload: unknown, at: string, availableAt: string = at): void {
+    this.enqueueStmt.run(kind, JSON.stringify(payload), at, availableAt);
   }
 
   pending(): number {
@@ -73,18 +86,27 @@ export class Outbox {
       this.db.transaction(() => {
         outcomes.forEach((o, i) => {
           const job = jobs[i]!;
-          if (o.ok) {
-            o.write?.();
-            this.doneStmt.run(at, job.id);
+          if (!o.ok) return this.fail(job, o.error);
+          // Each job's write in its own savepoint: one that throws is retried alone, never sinking the batch.
+          try {
+            this.db.transaction(() => {
+              o.write?.();
+              this.doneStmt.run(at, job.id);
+            })();
             done++;
-          } else {
-            const attempts = job.attempts + 1;
-            const retryAt = new Date(this.clock().getTime() + 2 ** attempts * 1000).toISOString();
-            this.failStmt.run(attempts, retryAt, o.error.slice(0, 500), job.id);
+          } catch (err) {
+            this.log.warn({ jobId: job.id, kind: job.kind, err: (err as Error).message }, 'outbox job write failed');
+            this.fail(job, `write failed: ${(err as Error).message}`);
           }
         });
       })();
     }
+  }
+
+  private fail(job: OutboxRow, error: string): void {
+    const attempts = job.attempts + 1;
+    const retryAt = new Date(this.clock().getTime() + retryDelayMs(attempts)).toISOString();
+    this.failStmt.run(attempts, retryAt, error.slice(0, 500), job.id);
   }
 
   private async runHandler(job: OutboxRow): Promise<{ ok: true; write?: JobWrite } | { ok: false; error: string }> {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import fs from 'node:fs';
 import { openTracerDb, type Db } from '../../src/store/db.ts';
-import { Outbox } from '../../src/outbox/outbox.ts';
+import { Outbox, retryDelayMs } from '../../src/outbox/outbox.ts';
 import { createLogger } from '../../src/log.ts';
 import { tempDir } from '../support/app.ts';
 
@@ -66,5 +66,31 @@ describe('outbox', () => {
     await outbox.drain();
     expect(outbox.pending()).toBe(1);
     expect(db!.prepare('SELECT last_error FROM outbox').pluck().get()).toMatch(/no handler/);
+  });
+  it('when one job\'s write throws, then the other jobs of the batch are still done and only that one is retried', async () => {
+    dir = tempDir();
+    const t = Date.parse('2026-11-28T10:00:00Z');
+    const outbox = open(() => new Date(t));
+    db!.exec('CREATE TABLE side (v TEXT)');
+    outbox.register('good', async (p: { v: string }) => () => db!.prepare('INSERT INTO side VALUES (?)').run(p.v));
+    outbox.register('bad', async () => () => {
+      db!.prepare("INSERT INTO side VALUES ('half-written')").run();
+      throw new Error('constraint failed');
+    });
+    outbox.enqueue('good', { v: 'a' }, new Date(t).toISOString());
+    outbox.enqueue('bad', {}, new Date(t).toISOString());
+    outbox.enqueue('good', { v: 'b' }, new Date(t).toISOString());
+
+    expect(await outbox.drain()).toBe(2);
+
+    expect(db!.prepare('SELECT v FROM side ORDER BY v').pluck().all()).toEqual(['a', 'b']);
+    const bad = db!.prepare("SELECT attempts, last_error, done_at FROM outbox WHERE kind = 'bad'").get();
+    expect(bad).toEqual({ attempts: 1, last_error: 'write failed: constraint failed', done_at: null });
+  });
+
+  it('when retries are spaced, then each delay grows with the attempt, stays under the cap and is jittered', () => {
+    expect([1, 2, 3].map((a) => retryDelayMs(a, 1000, 300_000, () => 0))).toEqual([1000, 2000, 4000]);
+    expect([1, 2, 3].map((a) => retryDelayMs(a, 1000, 300_000, () => 1))).toEqual([2000, 4000, 8000]);
+    expect(retryDelayMs(30, 1000, 300_000, () => 1)).toBe(300_000);
   });
 });

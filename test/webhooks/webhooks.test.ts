@@ -171,6 +171,6 @@ describe('Twilio webhooks', () => {
     const params = callParams(canary.phoneNumber, '+966501112233');
     await signedWebhook(app, '/twilio/voice', params);
     const jobs = app.services.db.prepare("SELECT kind, done_at FROM outbox").all() as Array<{ kind: string; done_at: string | null }>;
-    expect(jobs).toEqual([{ kind: 'enrich-caller', done_at: null }]);
+    expect(jobs).toEqual([{ kind: 'enrich-caller', done_at: null }, { kind: 'alert-event', done_at: null }]);
   });
 });

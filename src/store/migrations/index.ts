@@ -3,8 +3,10 @@ import { initial } from './20261128100000-initial.ts';
 import { plantingLifecycle } from './20261202100000-planting-lifecycle.ts';
 import { numberLifecycle } from './20261203100000-number-lifecycle.ts';
 import { exposureCampaigns } from './20261209100000-exposure-campaigns.ts';
+import { publishedVerdicts } from './20261209200000-published-verdicts.ts';
 import { listPaging } from './20261210100000-list-paging.ts';
 import { channelManagement } from './20261210110000-channel-management.ts';
+import { alerts } from './20261212100000-alerts.ts';
 
 // One line per migration file; the runner sorts by id.
-export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, listPaging, channelManagement];
+export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, publishedVerdicts, listPaging, channelManagement, alerts];
