@@ -31,6 +31,7 @@ import { channelVerdicts } from './attribution/report.ts';
 import { apiRouter } from './api/router.ts';
 import { errorHandler, notFoundHandler } from './api/errors.ts';
 import { requestLog } from './api/request-log.ts';
+import { refuseMalformedUrl } from './text/unicode.ts';
 
 export interface AppDeps {
   config: Config;
@@ -128,6 +129,7 @@ export function createApp(deps: AppDeps): App {
   api.set('etag', false);
   api.set('trust proxy', 'loopback');
   api.use(requestLog(log));
+  api.use(refuseMalformedUrl);
   api.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

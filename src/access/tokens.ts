@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../store/db.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { staffName } from '../text/unicode.ts';
 
 export const ROLES = ['admin', 'seeder', 'investigator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -31,7 +32,7 @@ export interface Principal {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export const createTokenInput = z.object({ role: z.enum(ROLES), label: z.string().max(200).default('') });
+export const createTokenInput = z.object({ role: z.enum(ROLES), label: z.union([z.literal(''), staffName(200)]).default('') });
 
 /** API tokens: shown once at creation, stored only as a SHA-256 hash. */
 export class TokenService {

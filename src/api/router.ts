@@ -6,6 +6,7 @@ import { authenticate, principalOf, requirePermission } from './auth.ts';
 import { presentCanary, presentHit } from './present.ts';
 import { plantingsRouter } from './plantings.ts';
 import { numbersRouter } from './numbers.ts';
+import { refuseLoneSurrogates, requireUtf8Body } from '../text/unicode.ts';
 
 const hitQuery = z.object({
   canaryId: z.string().max(100).optional(),
@@ -17,7 +18,7 @@ const hitQuery = z.object({
 /** /api/v1: thin — parse, call one domain function, shape the answer. */
 export function apiRouter(s: Services): express.Router {
   const r = express.Router();
-  r.use(express.json({ limit: '100kb' }));
+  r.use(express.json({ limit: '100kb', verify: requireUtf8Body, reviver: refuseLoneSurrogates }));
   r.use(authenticate(s.tokens));
 
   r.post('/channels', requirePermission('channels:write'), (req, res) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../store/db.ts';
 import { AppError, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { staffLine, staffName, staffText } from '../text/unicode.ts';
 
 export const CHANNEL_KINDS = [
   'call-centre-vendor',
@@ -13,20 +14,20 @@ export const CHANNEL_KINDS = [
 ] as const;
 
 export const createChannelInput = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: staffName(200),
   kind: z.enum(CHANNEL_KINDS),
-  description: z.string().max(2000).default(''),
+  description: staffText(2000).default(''),
   dimensions: z
     .object({
-      system: z.string().max(200).optional(),
-      handler: z.string().max(200).optional(),
-      shift: z.string().max(200).optional(),
+      system: staffName(200).optional(),
+      handler: staffName(200).optional(),
+      shift: staffName(200).optional(),
     })
     .strict()
     .default({}),
   target: z.string().min(1).max(100).default('utility-sample'),
   /** The values that send a real ticket down this channel's path (queue, team, region, contractor). */
-  routing: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/), z.string().max(200)).default({}),
+  routing: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/), staffLine(200)).default({}),
 });
 export type CreateChannelInput = z.input<typeof createChannelInput>;
 

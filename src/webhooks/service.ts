@@ -7,7 +7,7 @@ import { emptyMessagingResponse, voiceAnswer } from './twiml.ts';
 export interface Forgery {
   path: string;
   remoteAddr: string | null;
-  reason: 'signature-missing' | 'signature-mismatch';
+  reason: 'signature-missing' | 'signature-mismatch' | 'invalid-encoding';
   url: string;
   params: Record<string, unknown>;
 }
