@@ -25,6 +25,8 @@ import { fillSampleUtility } from './utility-sample/fill.ts';
 import { createIdentityGenerator, type IdentityGenerator } from './identities/index.ts';
 import type { Locale } from './identities/types.ts';
 import { WebhookService } from './webhooks/service.ts';
+import { SecurityEvents } from './security/events.ts';
+import { SecurityEventRepository } from './security/repository.ts';
 import { webhookHandler } from './webhooks/handler.ts';
 import { RegistryAudit, TokenService } from './access/tokens.ts';
 import { channelVerdicts } from './attribution/report.ts';
@@ -71,6 +73,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   let drainSoon: () => void = () => {};
   const ingestor = new HitIngestor(db, hits, evidence, outbox, () => drainSoon());
   const { numberService, callerEnricher } = numberKit.withIngest(ingestor, hits);
+  const securityEvents = new SecurityEvents(new SecurityEventRepository(db), outbox, clock, log);
   ingestor.useCallerCache(callerEnricher.cachedWrite);
   const services = {
     config, clock, log, db, evidence, outbox, numbers, hits, ingestor, targets, pool, provider,
@@ -88,10 +91,11 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     dryRun: (input: CreateCanariesInput) => dryRunCreation({
       channels: channelRepo, targets, generatorFor, defaultLocale: config.defaultLocale, batched: (c) => batch.handles(c),
     }, input),
+    securityEvents,
     webhooks: new WebhookService(db, ingestor, clock, log, {
       defaultLocale: config.defaultLocale, greeting: config.voiceGreeting, record: config.voiceRecord,
       publicBaseUrl: config.publicBaseUrl,
-    }),
+    }, securityEvents),
     tokens: new TokenService(db, clock),
     audit: new RegistryAudit(db, clock),
     report: () => channelVerdicts(db, clock()),
@@ -152,6 +156,7 @@ export function createApp(deps: AppDeps): App {
     services,
     async close() {
       await services.numberService.close();
+      services.securityEvents.close();
       await services.targets.closeAll();
       db.close();
     },

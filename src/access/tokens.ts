@@ -13,12 +13,13 @@ export type Permission =
   | 'canaries:write' | 'canaries:read'
   | 'numbers:write' | 'numbers:read'
   | 'hits:read' | 'report:read' | 'evidence:read'
+  | 'security:read'
   | 'tokens:manage';
 
 const GRANTS: Record<Role, Permission[]> = {
   admin: ['channels:write', 'channels:read', 'canaries:write', 'canaries:read', 'numbers:write', 'numbers:read',
-    'hits:read', 'report:read', 'evidence:read', 'tokens:manage'],
-  seeder: ['channels:write', 'channels:read', 'canaries:write', 'canaries:read', 'numbers:write', 'numbers:read'],
+    'hits:read', 'report:read', 'evidence:read', 'tokens:manage', 'security:read'],
+  seeder: ['channels:write', 'channels:read', 'canaries:write', 'canaries:read', 'numbers:write', 'numbers:read', 'security:read'],
   investigator: ['channels:read', 'hits:read', 'report:read', 'evidence:read'],
 };
 

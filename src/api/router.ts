@@ -6,6 +6,7 @@ import { authenticate, principalOf, requirePermission } from './auth.ts';
 import { presentCanary, presentHit } from './present.ts';
 import { plantingsRouter } from './plantings.ts';
 import { numbersRouter } from './numbers.ts';
+import { securityEventsRouter } from './security-events.ts';
 import { refuseLoneSurrogates, requireUtf8Body } from '../text/unicode.ts';
 
 const hitQuery = z.object({
@@ -52,6 +53,7 @@ export function apiRouter(s: Services): express.Router {
 
   r.use(plantingsRouter(s));
   r.use(numbersRouter(s));
+  r.use(securityEventsRouter(s));
 
   r.get('/hits', requirePermission('hits:read'), (req, res) => {
     const q = hitQuery.parse(req.query);

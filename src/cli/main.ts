@@ -8,6 +8,7 @@ import { registerServerCommands } from './commands/server.ts';
 import { registerSimulateCommands } from './commands/simulate.ts';
 import { registerIdentityCommands } from './commands/identities.ts';
 import { registerNumberCommands } from './commands/numbers.ts';
+import { registerSecurityEventCommands } from './commands/security-events.ts';
 import { failWith } from './context.ts';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerSimulateCommands(program);
   registerIdentityCommands(program);
   registerNumberCommands(program);
+  registerSecurityEventCommands(program);
   return program;
 }
 
