@@ -7,6 +7,7 @@ import { ChannelRepository, ChannelService } from './channels/channels.ts';
 import { CanaryRepository } from './canaries/repository.ts';
 import { CanaryService } from './canaries/service.ts';
 import { EvidenceLog } from './evidence/log.ts';
+import { EvidenceService } from './evidence/service.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { HitRepository } from './hits/repository.ts';
 import { HitIngestor } from './hits/ingest.ts';
@@ -49,6 +50,7 @@ export type Services = ReturnType<typeof buildServices>;
 
 function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, extraTargets: PlantingTarget[], numberProvider?: NumberProvider) {
   const evidence = new EvidenceLog(db);
+  const evidenceService = new EvidenceService({ log: evidence, clock, keyFile: config.evidence.keyFile, checkpointFile: config.evidence.checkpointFile });
   const outbox = new Outbox(db, clock, log);
   const numbers = new NumberRepository(db);
   const canaryRepo = new CanaryRepository(db);
@@ -76,7 +78,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   const securityEvents = new SecurityEvents(new SecurityEventRepository(db), outbox, clock, log);
   ingestor.useCallerCache(callerEnricher.cachedWrite);
   const services = {
-    config, clock, log, db, evidence, outbox, numbers, hits, ingestor, targets, pool, provider,
+    config, clock, log, db, evidence, evidenceService, outbox, numbers, hits, ingestor, targets, pool, provider,
     numberProvider: numberKit.provider, numberService, numberLifecycle: numberService.lifecycle, callerEnricher,
     channels: new ChannelService(channelRepo, clock, () => targets.names()),
     canaries: new CanaryService({

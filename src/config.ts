@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { AppError, describeIssues } from './errors.ts';
 import { loadTargetsFile, type ResolvedTarget } from './planting/settings.ts';
@@ -20,6 +21,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** JSON file naming the utility's systems canaries are planted into (see README, Targets). */
   TARGETS_FILE: z.string().min(1).optional(),
+  /** Evidence anchoring: the instance's Ed25519 key and the signed checkpoints, both outside the store. */
+  INSTANCE_KEY_FILE: z.string().min(1).optional(),
+  EVIDENCE_CHECKPOINT_FILE: z.string().min(1).optional(),
+  EVIDENCE_CHECKPOINT_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
   /** Burn-in, controls, quarantine, Twilio overrides, bundles, budgets: see src/numbers/config.ts. */
   ...numbersEnv,
 });
@@ -47,6 +52,7 @@ export interface Config {
   /** Targets from TARGETS_FILE, secrets read from the variables it names; utility-sample always exists besides. */
   targets: ResolvedTarget[];
   numbers: NumbersConfig;
+  evidence: { keyFile: string; checkpointFile: string; checkpointMinutes: number };
 }
 
 export function parseNumberRanges(spec: string): NumberRange[] {
@@ -81,5 +87,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     targets: e.TARGETS_FILE ? loadTargetsFile(e.TARGETS_FILE, env) : [],
     numbers: numbersConfig(e),
+    evidence: {
+      keyFile: e.INSTANCE_KEY_FILE ?? path.join(path.dirname(e.TRACER_DB), 'instance-key.pem'),
+      checkpointFile: e.EVIDENCE_CHECKPOINT_FILE ?? path.join(path.dirname(e.TRACER_DB), 'evidence-checkpoints.jsonl'),
+      checkpointMinutes: e.EVIDENCE_CHECKPOINT_MINUTES,
+    },
   };
 }

@@ -7,6 +7,7 @@ import { presentCanary, presentHit } from './present.ts';
 import { plantingsRouter } from './plantings.ts';
 import { numbersRouter } from './numbers.ts';
 import { securityEventsRouter } from './security-events.ts';
+import { evidenceRouter } from './evidence.ts';
 import { refuseLoneSurrogates, requireUtf8Body } from '../text/unicode.ts';
 
 const hitQuery = z.object({
@@ -68,10 +69,7 @@ export function apiRouter(s: Services): express.Router {
   r.get('/report', requirePermission('report:read'), (_req, res) => {
     res.json(s.report());
   });
-  r.get('/evidence', requirePermission('evidence:read'), (req, res) => {
-    const after = z.coerce.number().int().min(0).default(0).parse(req.query.after);
-    res.json({ chain: s.evidence.verify(), entries: s.evidence.list(1000, after) });
-  });
+  r.use(evidenceRouter(s));
 
   r.post('/tokens', requirePermission('tokens:manage'), (req, res) => {
     res.status(201).json(s.tokens.create(req.body));

@@ -9,6 +9,7 @@ import { registerSimulateCommands } from './commands/simulate.ts';
 import { registerIdentityCommands } from './commands/identities.ts';
 import { registerNumberCommands } from './commands/numbers.ts';
 import { registerSecurityEventCommands } from './commands/security-events.ts';
+import { registerEvidenceCommands } from './commands/evidence.ts';
 import { failWith } from './context.ts';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerIdentityCommands(program);
   registerNumberCommands(program);
   registerSecurityEventCommands(program);
+  registerEvidenceCommands(program);
   return program;
 }
 

@@ -15,9 +15,12 @@ describe('forgeries are counted, bounded and readable', () => {
   };
   const rows = () => app.services.db.prepare('SELECT count(*) FROM security_events').pluck().get() as number;
 
-  it('when 300 forgeries of one kind arrive in a minute, then they are one row with count 300, one capped sample, and one forged-burst event', async () => {
-    for (let i = 0; i < 300; i++) expect((await forge()).status).toBe(403);
-    expect(rows()).toBe(0); // nothing written per forgery
+  it('when 300 forgeries of one kind arrive in a minute, then they are one row with count 300, one capped sample, and one forged-burst event', { timeout: 60_000 }, async () => {
+    for (let i = 0; i < 6; i++) {
+      const answers = await Promise.all(Array.from({ length: 50 }, () => forge()));
+      expect(answers.every((a) => a.status === 403)).toBe(true);
+    }
+    expect(rows()).toBeLessThanOrEqual(1); // one row per kind and minute, whatever the flushes
     app.services.securityEvents.flush();
     const [ev] = app.services.securityEvents.page(10).events;
     expect(rows()).toBe(1);
@@ -29,8 +32,8 @@ describe('forgeries are counted, bounded and readable', () => {
     ]);
   });
 
-  it('when forgeries come from more sources than the per-minute cap, then the rest are counted under (other) and rows stay bounded', async () => {
-    for (let i = 0; i < 230; i++) await forge('+966501112233', `198.51.100.${i % 250}`);
+  it('when forgeries come from more sources than the per-minute cap, then the rest are counted under (other) and rows stay bounded', { timeout: 60_000 }, async () => {
+    for (let b = 0; b < 230; b += 46) await Promise.all(Array.from({ length: 46 }, (_, i) => forge('+966501112233', `198.51.100.${b + i}`)));
     app.services.securityEvents.flush();
     expect(rows()).toBeLessThanOrEqual(201);
     const total = app.services.db.prepare('SELECT sum(count) FROM security_events').pluck().get();

@@ -68,16 +68,4 @@ export function registerHitCommands(program: Command): void {
         print(o.json, r, () => formatReport(r));
       });
     });
-
-  program
-    .command('evidence')
-    .description('check the hash chain of the evidence log')
-    .option('--json', 'print JSON')
-    .action(async (o) => {
-      await withApp(({ services }) => {
-        const v = services.evidence.verify();
-        print(o.json, v, () => (v.ok ? `evidence log intact: ${v.entries} entries` : `evidence log BROKEN at entry ${v.brokenAt}`));
-        if (!v.ok) process.exitCode = 1;
-      });
-    });
 }

@@ -3,7 +3,9 @@ import { initial } from './20261128100000-initial.ts';
 import { plantingLifecycle } from './20261202100000-planting-lifecycle.ts';
 import { numberLifecycle } from './20261203100000-number-lifecycle.ts';
 import { securityEventsAggregated } from './20261211100000-security-events.ts';
+import { evidenceBinding } from './20261211110000-evidence-binding.ts';
 
 // One line per migration file; the runner sorts by id.
 export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle];
 migrations.push(securityEventsAggregated);
+migrations.push(evidenceBinding);
