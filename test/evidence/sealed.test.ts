@@ -9,7 +9,7 @@ describe('the evidence log does not leak the registry', () => {
   beforeEach(async () => {
     app = buildTestApp();
     const ch = await createChannel(app, { name: 'A', kind: 'crm' });
-    [called, uncalled] = (await plant(app, [ch.id], 2)) as [typeof called, typeof uncalled];
+    [called, uncalled] = (await plant(app, [ch.id], 2)) as unknown as [typeof called, typeof uncalled];
     app.clock.advanceMinutes(5);
     await signedWebhook(app, '/twilio/voice', callParams(called.phoneNumber, '+966501112233'));
   });
