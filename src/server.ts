@@ -64,6 +64,9 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     sweepNumbers();
   });
   server.keepAliveTimeout = 65_000;
+  // A body that dribbles in (slowloris) is cut off: Twilio sends a webhook in well under a second.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
   const { port } = server.address() as AddressInfo;
   const url = `http://${deps.config.host}:${port}`;
   services.log.info({ url, publicBaseUrl: deps.config.publicBaseUrl, provider: services.provider }, 'canary-tracer listening');

@@ -49,7 +49,9 @@ function legacyProblem(row: PlantingRow, entries: EvidenceRow[], rollbacks: () =
   const last = entries.at(-1);
   const p = last ? (JSON.parse(last.payload) as Record<string, unknown>) : {};
   const same = (k: string, v: unknown) => p[k] === undefined || p[k] === v;
-  const identity = () => same('canaryId', row.canary_id) && same('channelId', row.channel_id) && same('target', row.target);
+  // withdrawn_at is only ever set with a withdrawal; created_at is bound once writers pass {table, id}.
+  const identity = () => same('canaryId', row.canary_id) && same('channelId', row.channel_id) && same('target', row.target) &&
+    (row.status === 'withdrawn' || row.withdrawn_at === null);
   switch (row.status) {
     case 'pending':
       return last ? `is pending, but entry ${last.seq} recorded it as ${last.kind}` : null;

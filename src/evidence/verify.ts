@@ -124,7 +124,7 @@ const STATUS_EVENTS: AppendOnlyTable = {
     const p = JSON.parse(e.payload) as Record<string, unknown>;
     return p.status === row.call_status && (p.durationSeconds ?? null) === row.duration_seconds && p.rawSha256 === digest(String(row.raw));
   },
-  hasEntry: `SELECT 1 FROM evidence_log WHERE (fact_table = 'call_status_events' AND fact_id = CAST(@id AS TEXT))
+  hasEntry: `SELECT 1 FROM evidence_log WHERE (fact_table = 'call_status_events' AND fact_id = @id)
              OR (fact_table IS NULL AND kind = 'call-status' AND subject = @sid AND json_extract(payload, '$.status') = @status) LIMIT 1`,
 };
 
@@ -142,7 +142,7 @@ function verifyAppendOnly(db: Db, problems: Problems, t: AppendOnlyTable): numbe
   const rowExists = db.prepare(`SELECT 1 FROM ${t.table} WHERE id = ?`);
   const rowHasEntry = (row: Record<string, unknown>) =>
     t.table === 'hits' ? hasEntry.get(row.id) !== undefined
-      : hasEntry.get({ id: row.id, sid: row.call_sid, status: row.call_status }) !== undefined;
+      : hasEntry.get({ id: String(row.id), sid: row.call_sid, status: row.call_status }) !== undefined;
   let e = entries.next();
   let r = rows.next();
   let checked = 0;

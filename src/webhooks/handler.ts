@@ -52,8 +52,7 @@ export function webhookHandler(service: WebhookService, o: WebhookOptions) {
         const reason = !utf8 ? 'invalid-encoding' : signature ? 'signature-mismatch' : 'signature-missing';
         service.recordForgery({ path, remoteAddr: clientAddress(req), reason, url, params });
         if (!utf8) throw new AppError('invalid-encoding', 'the webhook body is not valid UTF-8', 400);
-        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('forbidden');
-        return;
+        throw new AppError('invalid-signature', 'X-Twilio-Signature does not match this request', 403);
       }
       await route(service, utf8 ? params : { ...params, tracerRawBodyBase64: body.toString('base64') }, res);
     } catch (err) {
