@@ -7,6 +7,7 @@ import { ChannelRepository, ChannelService } from './channels/channels.ts';
 import { CanaryRepository } from './canaries/repository.ts';
 import { CanaryService } from './canaries/service.ts';
 import { EvidenceLog } from './evidence/log.ts';
+import { EvidenceService } from './evidence/service.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { eventPublisher } from './alerts/events.ts';
 import { composeAlerts, type AlertOverrides } from './alerts/index.ts';
@@ -30,6 +31,8 @@ import { fillSampleUtility } from './utility-sample/fill.ts';
 import { createIdentityGenerator, type IdentityGenerator } from './identities/index.ts';
 import type { Locale } from './identities/types.ts';
 import { WebhookService } from './webhooks/service.ts';
+import { SecurityEvents } from './security/events.ts';
+import { SecurityEventRepository } from './security/repository.ts';
 import { webhookHandler } from './webhooks/handler.ts';
 import { RegistryAudit, TokenService } from './access/tokens.ts';
 import { AttributionReports, type ReportQuery } from './attribution/report.ts';
@@ -38,6 +41,7 @@ import { VerdictWatch } from './attribution/verdict-watch.ts';
 import { apiRouter } from './api/router.ts';
 import { errorHandler, notFoundHandler } from './api/errors.ts';
 import { requestLog } from './api/request-log.ts';
+import { refuseMalformedUrl } from './text/unicode.ts';
 
 export interface AppDeps {
   config: Config;
@@ -55,6 +59,7 @@ export type Services = ReturnType<typeof buildServices>;
 
 function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, extraTargets: PlantingTarget[], numberProvider?: NumberProvider, alertOverrides?: AlertOverrides) {
   const evidence = new EvidenceLog(db);
+  const evidenceService = new EvidenceService({ log: evidence, clock, keyFile: config.evidence.keyFile, checkpointFile: config.evidence.checkpointFile });
   const outbox = new Outbox(db, clock, log);
   const numbers = new NumberRepository(db);
   const canaryRepo = new CanaryRepository(db);
@@ -86,10 +91,11 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     db, canaries: canaryRepo, pool, targets, evidence, generatorFor, clock, log,
     retireNumberOfCanary: (canaryId) => numberService.lifecycle.retireNumberOfCanary(canaryId),
   });
+  const securityEvents = new SecurityEvents(new SecurityEventRepository(db), outbox, clock, log);
   ingestor.useCallerCache(callerEnricher.cachedWrite);
   const canaryService = new CanaryService({ canaries: canaryRepo, channels: channelRepo, targets, pipeline, defaultLocale: config.defaultLocale });
   const services = {
-    config, clock, log, db, evidence, outbox, numbers, hits, ingestor, targets, pool, provider,
+    config, clock, log, db, evidence, evidenceService, outbox, numbers, hits, ingestor, targets, pool, provider,
     numberProvider: numberKit.provider, numberService, numberLifecycle: numberService.lifecycle, callerEnricher,
     channels: new ChannelService(channelRepo, clock, () => targets.names(), {
       // The change and its evidence entry commit together.
@@ -109,10 +115,11 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
       channels: channelRepo, targets, generatorFor, defaultLocale: config.defaultLocale,
       batched: (c) => c.every((ch) => typeof targets.get(ch.target)?.plantBatch === 'function'),
     }, input),
+    securityEvents,
     webhooks: new WebhookService(db, ingestor, clock, log, {
       defaultLocale: config.defaultLocale, greeting: config.voiceGreeting, record: config.voiceRecord,
       publicBaseUrl: config.publicBaseUrl,
-    }),
+    }, securityEvents),
     /** What numbers would cost a month, asked before a provisioning or campaign over the threshold. */
     costs: {
       threshold: config.numbers.costConfirmThreshold,
@@ -169,6 +176,7 @@ export function createApp(deps: AppDeps): App {
   api.set('etag', false);
   api.set('trust proxy', 'loopback');
   api.use(requestLog(log));
+  api.use(refuseMalformedUrl);
   api.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -193,6 +201,7 @@ export function createApp(deps: AppDeps): App {
       await services.reportThread?.close();
       await services.numberService.close();
       await services.alerts.close();
+      services.securityEvents.close();
       await services.targets.closeAll();
       db.close();
     },

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { AppError, describeIssues } from './errors.ts';
 import { loadTargetsFile, type ResolvedTarget } from './planting/settings.ts';
@@ -21,6 +22,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** JSON file naming the utility's systems canaries are planted into (see README, Targets). */
   TARGETS_FILE: z.string().min(1).optional(),
+  /** Evidence anchoring: the instance's Ed25519 key and the signed checkpoints, both outside the store. */
+  INSTANCE_KEY_FILE: z.string().min(1).optional(),
+  EVIDENCE_CHECKPOINT_FILE: z.string().min(1).optional(),
+  EVIDENCE_CHECKPOINT_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
   /** Burn-in, controls, quarantine, Twilio overrides, bundles, budgets: see src/numbers/config.ts. */
   ...numbersEnv,
   /** Outbound allow-list, throttle, retries, SMTP, SMS sender: see src/alerts/config.ts. */
@@ -51,6 +56,7 @@ export interface Config {
   targets: ResolvedTarget[];
   numbers: NumbersConfig;
   alerts: AlertsConfig;
+  evidence: { keyFile: string; checkpointFile: string; checkpointMinutes: number };
 }
 
 export function parseNumberRanges(spec: string): NumberRange[] {
@@ -90,5 +96,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     targets: e.TARGETS_FILE ? loadTargetsFile(e.TARGETS_FILE, env) : [],
     numbers: numbersConfig(e),
     alerts: alertsConfig(e),
+    evidence: {
+      keyFile: e.INSTANCE_KEY_FILE ?? path.join(path.dirname(e.TRACER_DB), 'instance-key.pem'),
+      checkpointFile: e.EVIDENCE_CHECKPOINT_FILE ?? path.join(path.dirname(e.TRACER_DB), 'evidence-checkpoints.jsonl'),
+      checkpointMinutes: e.EVIDENCE_CHECKPOINT_MINUTES,
+    },
   };
 }

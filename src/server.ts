@@ -13,8 +13,10 @@ const RETRY_SWEEP_MS = 5_000;
 const DRAIN_DELAY_MS = 20;
 
 /**
- * Listens, and drains the outbox after each commit and on a timer (for retries and for jobs left
- * by a previous run). stop() closes the listener, waits for requests in flight, then the store.
+ * Listens at once, then drains the outbox after each commit and on a timer (for retries and for
+ * jobs left by a previous run), reconciles numbers in the background, and anchors the evidence
+ * log in a signed checkpoint every EVIDENCE_CHECKPOINT_MINUTES (and at stop). stop() closes the
+ * listener, waits for requests in flight, then the store.
  */
 export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const app = createApp(deps);
@@ -31,26 +33,40 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       drain();
     }, DRAIN_DELAY_MS);
   });
-  // Numbers: what the lifecycle has due (burn-ins ended, quarantines over) on every sweep; the
-  // account reconciled once at start. Both off the request path, failures logged.
+  // Listen first: Twilio fails over if a restart does not answer, so start-up work (outbox left
+  // by the last run, the account reconcile, the lifecycle step) runs after, in batches that yield.
+  const server = createServer(app.http).listen(deps.config.port, deps.config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
   const sweepNumbers = () => {
     if (!stopping) services.numberService.sweep().catch((err) => services.log.warn({ err }, 'number lifecycle step failed'));
+  };
+  const checkpoint = () => {
+    try {
+      services.evidenceService.checkpoint();
+    } catch (err) {
+      services.log.error({ err }, 'evidence checkpoint failed');
+    }
   };
   const sweep = setInterval(() => {
     drain();
     sweepNumbers();
   }, RETRY_SWEEP_MS);
   sweep.unref();
-  drain();
-  services.numberService.reconcileInBackground();
-  sweepNumbers();
-
-  const server = createServer(app.http).listen(deps.config.port, deps.config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
+  const checkpointMs = deps.config.evidence.checkpointMinutes * 60_000;
+  const checkpoints = checkpointMs > 0 ? setInterval(checkpoint, checkpointMs).unref() : null;
+  setImmediate(() => {
+    if (stopping) return;
+    drain();
+    services.numberService.reconcileInBackground();
+    sweepNumbers();
   });
   server.keepAliveTimeout = 65_000;
+  // A body that dribbles in (slowloris) is cut off: Twilio sends a webhook in well under a second.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
   const { port } = server.address() as AddressInfo;
   const url = `http://${deps.config.host}:${port}`;
   services.log.info({ url, publicBaseUrl: deps.config.publicBaseUrl, provider: services.provider }, 'canary-tracer listening');
@@ -62,12 +78,14 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     async stop() {
       stopping = true;
       clearInterval(sweep);
+      if (checkpoints) clearInterval(checkpoints);
       if (drainTimer) clearTimeout(drainTimer);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       await services.outbox.drain().catch(() => 0);
+      if (checkpoints) checkpoint();
       await app.close();
     },
   };

@@ -4,6 +4,7 @@ import type { Db } from '../store/db.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { decodeCursor, pageLimit, pageOf, type Page, type PageRequest } from '../store/paging.ts';
+import { staffName } from '../text/unicode.ts';
 
 export const ROLES = ['admin', 'seeder', 'investigator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -13,12 +14,13 @@ export type Permission =
   | 'canaries:write' | 'canaries:read'
   | 'numbers:write' | 'numbers:read'
   | 'hits:read' | 'report:read' | 'evidence:read'
+  | 'security:read'
   | 'tokens:manage';
 
 const GRANTS: Record<Role, Permission[]> = {
   admin: ['channels:write', 'channels:read', 'canaries:write', 'canaries:read', 'numbers:write', 'numbers:read',
-    'hits:read', 'report:read', 'evidence:read', 'tokens:manage'],
-  seeder: ['channels:write', 'channels:read', 'canaries:write', 'canaries:read', 'numbers:write', 'numbers:read'],
+    'hits:read', 'report:read', 'evidence:read', 'tokens:manage', 'security:read'],
+  seeder: ['channels:write', 'channels:read', 'canaries:write', 'canaries:read', 'numbers:write', 'numbers:read', 'security:read'],
   investigator: ['channels:read', 'hits:read', 'report:read', 'evidence:read'],
 };
 
@@ -32,7 +34,7 @@ export interface Principal {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export const createTokenInput = z.object({ role: z.enum(ROLES), label: z.string().max(200).default('') });
+export const createTokenInput = z.object({ role: z.enum(ROLES), label: z.union([z.literal(''), staffName(200)]).default('') });
 
 export interface TokenInfo {
   id: string;

@@ -11,25 +11,25 @@ export function alertsRouter(s: Services): express.Router {
   const r = express.Router();
   r.use('/alerts', requirePermission(ADMIN_ONLY));
 
-  r.post('/alerts/outputs', async (req, res) => {
+  r.post('/alerts/outputs', requirePermission(ADMIN_ONLY), async (req, res) => {
     res.status(201).json(await s.alerts.add(req.body ?? {}));
   });
-  r.get('/alerts/outputs', (_req, res) => {
+  r.get('/alerts/outputs', requirePermission(ADMIN_ONLY), (_req, res) => {
     res.json({ outputs: s.alerts.list() });
   });
-  r.get('/alerts/outputs/:id', (req, res) => {
+  r.get('/alerts/outputs/:id', requirePermission(ADMIN_ONLY), (req, res) => {
     res.json(s.alerts.show(String(req.params.id)));
   });
-  r.post('/alerts/outputs/:id/enable', (req, res) => {
+  r.post('/alerts/outputs/:id/enable', requirePermission(ADMIN_ONLY), (req, res) => {
     res.json(s.alerts.enable(String(req.params.id)));
   });
-  r.post('/alerts/outputs/:id/test', async (req, res) => {
+  r.post('/alerts/outputs/:id/test', requirePermission(ADMIN_ONLY), async (req, res) => {
     res.json(await s.alerts.test(String(req.params.id)));
   });
-  r.delete('/alerts/outputs/:id', (req, res) => {
+  r.delete('/alerts/outputs/:id', requirePermission(ADMIN_ONLY), (req, res) => {
     res.json(s.alerts.remove(String(req.params.id)));
   });
-  r.get('/alerts/deliveries', (req, res) => {
+  r.get('/alerts/deliveries', requirePermission(ADMIN_ONLY), (req, res) => {
     res.json(s.alerts.deliveries(req.query as Record<string, string>));
   });
   return r;

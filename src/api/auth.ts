@@ -18,13 +18,15 @@ export function authenticate(tokens: TokenService): RequestHandler {
   };
 }
 
-export function requirePermission(p: Permission): RequestHandler {
-  return (req, _res, next) => {
+/** The guard names its permission (`.permission`), so the role × route drill can read the route table. */
+export function requirePermission(p: Permission): RequestHandler & { permission: Permission } {
+  const guard: RequestHandler = (req, _res, next) => {
     const who = req.principal;
     if (!who) return next(new AppError('unauthenticated', 'no API token', 401));
     if (!can(who.role, p)) return next(new AppError('forbidden', `role ${who.role} may not ${p.replace(':', ' ')}`, 403));
     next();
   };
+  return Object.assign(guard, { permission: p });
 }
 
 export const principalOf = (req: Request): Principal => req.principal!;

@@ -10,6 +10,9 @@ import { campaignsRouter } from './campaigns.ts';
 import { hitsRouter } from './hits.ts';
 import { accessRouter } from './access.ts';
 import { alertsRouter } from './alerts.ts';
+import { securityEventsRouter } from './security-events.ts';
+import { evidenceRouter } from './evidence.ts';
+import { refuseLoneSurrogates, requireUtf8Body } from '../text/unicode.ts';
 
 const reportQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
@@ -20,7 +23,7 @@ const reportQuery = z.strictObject({
 /** /api/v1: thin — parse, call one domain function, shape the answer. One router per area. */
 export function apiRouter(s: Services): express.Router {
   const r = express.Router();
-  r.use(express.json({ limit: '100kb' }));
+  r.use(express.json({ limit: '100kb', verify: requireUtf8Body, reviver: refuseLoneSurrogates }));
   r.use(authenticate(s.tokens));
 
   r.use(channelsRouter(s));
@@ -31,14 +34,12 @@ export function apiRouter(s: Services): express.Router {
   r.use(hitsRouter(s));
   r.use(accessRouter(s));
   r.use(alertsRouter(s));
+  r.use(securityEventsRouter(s));
 
   r.get('/report', requirePermission('report:read'), async (req, res) => {
     const q = reportQuery.parse(req.query);
     res.json(await s.reportOffThread({ limit: q.limit, cursor: q.cursor }, { rebuild: q.rebuild }));
   });
-  r.get('/evidence', requirePermission('evidence:read'), (req, res) => {
-    const after = z.coerce.number().int().min(0).default(0).parse(req.query.after);
-    res.json({ chain: s.evidence.verify(), entries: s.evidence.list(1000, after) });
-  });
+  r.use(evidenceRouter(s));
   return r;
 }

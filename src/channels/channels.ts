@@ -3,6 +3,7 @@ import type { Db } from '../store/db.ts';
 import { AppError, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { findCycle } from './flows.ts';
+import { staffLine, staffName, staffText } from '../text/unicode.ts';
 
 export const CHANNEL_KINDS = [
   'call-centre-vendor',
@@ -15,21 +16,21 @@ export const CHANNEL_KINDS = [
 
 const dimensions = z
   .object({
-    system: z.string().max(200).optional(),
-    handler: z.string().max(200).optional(),
-    shift: z.string().max(200).optional(),
+    system: staffName(200).optional(),
+    handler: staffName(200).optional(),
+    shift: staffName(200).optional(),
   })
   .strict();
 /** The values that send a real ticket down this channel's path (queue, team, region, contractor). */
-const routing = z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/), z.string().max(200));
+const routing = z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/), staffLine(200));
 /** A flow: what this channel sees, the downstream channel sees too, after a delay (a CRM feeding a contractor export). */
 const feed = z.strictObject({ channelId: z.string().min(1).max(100), delayMinutes: z.number().int().min(0).max(525_600).optional() });
 const feeds = z.array(feed).max(50);
 
 export const createChannelInput = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: staffName(200),
   kind: z.enum(CHANNEL_KINDS),
-  description: z.string().max(2000).default(''),
+  description: staffText(2000).default(''),
   dimensions: dimensions.default({}),
   target: z.string().min(1).max(100).default('utility-sample'),
   routing: routing.default({}),
@@ -39,8 +40,8 @@ export type CreateChannelInput = z.input<typeof createChannelInput>;
 
 /** What can change on a channel once made; its kind and target stay (its plantings were written there). */
 export const updateChannelInput = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  description: z.string().max(2000).optional(),
+  name: staffName(200).optional(),
+  description: staffText(2000).optional(),
   dimensions: dimensions.optional(),
   routing: routing.optional(),
   feeds: feeds.optional(),

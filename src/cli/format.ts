@@ -1,8 +1,9 @@
 import type { Report } from '../attribution/report.ts';
+import { neutralise } from '../text/unicode.ts';
 
-// Plain-text views for people at a terminal. Caller-controlled strings (names, numbers) are
-// stripped of control characters so they cannot rewrite the terminal.
-export const clean = (s: string | null | undefined) => (s ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
+// Plain-text views for people at a terminal. Caller-controlled strings (names, numbers) have their
+// control and bidi characters shown as <U+XXXX>, so they cannot rewrite the terminal or a line.
+export const clean = (s: string | null | undefined) => neutralise(s);
 
 export function table(rows: Array<Record<string, string | number | null>>, columns: string[]): string {
   const cells = rows.map((r) => columns.map((c) => clean(r[c] === null || r[c] === undefined ? '-' : String(r[c]))));

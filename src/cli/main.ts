@@ -31,10 +31,14 @@ const GROUPS: CommandGroup[] = [
     commands: {
       hits: 'calls and messages that reached canary numbers',
       report: 'which channels leak: verdict, probability, the main reason, canaries called, hits, first contact, callers',
-      evidence: 'check the hash chain of the evidence log',
     },
     load: async () => (await import('./commands/hits.ts')).registerHitCommands,
   },
+  {
+    commands: { evidence: 'the hash-chained evidence log: verify, anchor, read', keys: "the instance's signing key (Ed25519)" },
+    load: async () => (await import('./commands/evidence.ts')).registerEvidenceCommands,
+  },
+  { commands: { 'security-events': 'forged and refused webhooks, counted per minute, source, path and reason' }, load: async () => (await import('./commands/security-events.ts')).registerSecurityEventCommands },
   { commands: { token: 'API tokens (admin, seeder, investigator)', audit: 'who read the canary registry, newest first (admin)' }, load: async () => (await import('./commands/tokens.ts')).registerTokenCommands },
   { commands: { simulate: 'send a webhook to a running tracer, signed exactly as Twilio signs it' }, load: async () => (await import('./commands/simulate.ts')).registerSimulateCommands },
   { commands: { identities: 'the fake customers and complaints canaries are made of' }, load: async () => (await import('./commands/identities.ts')).registerIdentityCommands },

@@ -1,3 +1,4 @@
+import { neutralise as neutraliseText, terminalJson } from '../text/unicode.ts';
 // Lists at the console: a table on a terminal (one page), or the whole list streamed as JSON,
 // JSON lines or CSV, one page in memory at a time. Writes wait for the pipe to drain, so
 // `tracer hits list --format csv | gzip` holds a page, not the table.
@@ -40,7 +41,8 @@ export async function write(chunk: string): Promise<void> {
 
 /** A cell a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading '. */
 export const neutralise = (v: string | number | null) => {
-  const s = v === null || v === undefined ? '' : String(v);
+  // Caller text may carry controls and bidi overrides: shown as <U+XXXX>, then formula-prefixed.
+  const s = v === null || v === undefined ? '' : neutraliseText(String(v));
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 };
 
@@ -68,8 +70,8 @@ export async function writeList<T>(f: ListFlags, spec: ListSpec<T>, fetch: (curs
   do {
     const page = await fetch(cursor, Math.min(remaining, 1000));
     for (const item of page.items) {
-      if (f.format === 'json') await write(`${count ? ',' : ''}\n${JSON.stringify(spec.present(item))}`);
-      else if (f.format === 'jsonl') await write(`${JSON.stringify(spec.present(item))}\n`);
+      if (f.format === 'json') await write(`${count ? ',' : ''}\n${terminalJson(spec.present(item))}`);
+      else if (f.format === 'jsonl') await write(`${terminalJson(spec.present(item))}\n`);
       else {
         const r = spec.row(item);
         await write(stringify!([spec.columns.map((c) => neutralise(r[c] ?? null))]));

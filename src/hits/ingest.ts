@@ -156,10 +156,11 @@ export class HitIngestor {
     const status = e.kind === 'call' && this.hits.hasStatusEvents(e.sid)
       ? this.hits.summariseStatus(e.sid)
       : { callStatus: initialStatus, durationSeconds: null };
-    // The raw parameters live in the hit; the chain carries their digest, so an edit to either shows.
+    // The entry binds the hit row's canonical form (src/evidence/facts.ts): an edit, a deletion or
+    // an inserted row shows on verify. The payload repeats what a reader of the log wants at a glance.
     this.evidence.append(e.receivedAt, 'hit', id, {
       kind: e.kind, sid: e.sid, from: e.from, to: e.to, canaryId, classification, rawSha256: sha256(raw),
-    });
+    }, { table: 'hits', id });
     const applyKnown = this.knownCaller(e.from);
     if (applyKnown) applyKnown(id);
     else this.outbox.enqueue('enrich-caller', { hitId: id, from: e.from }, e.receivedAt);
@@ -169,10 +170,11 @@ export class HitIngestor {
 
   private applyStatus(e: StatusEvent): boolean {
     const raw = JSON.stringify(e.raw);
-    const isNew = this.hits.insertStatusEvent(e.sid, e.status, e.sequenceNumber, e.durationSeconds, e.receivedAt, raw);
-    if (!isNew) return false;
+    const eventId = this.hits.insertStatusEvent(e.sid, e.status, e.sequenceNumber, e.durationSeconds, e.receivedAt, raw);
+    if (eventId === null) return false;
     this.hits.summariseStatus(e.sid);
-    this.evidence.append(e.receivedAt, 'call-status', e.sid, { status: e.status, durationSeconds: e.durationSeconds, rawSha256: sha256(raw) });
+    this.evidence.append(e.receivedAt, 'call-status', e.sid, { status: e.status, durationSeconds: e.durationSeconds, rawSha256: sha256(raw) },
+      { table: 'call_status_events', id: eventId });
     return true;
   }
 

@@ -62,8 +62,10 @@ export class HitRepository {
     return row && toHit(row);
   }
 
-  insertStatusEvent(sid: string, status: string, seq: number | null, duration: number | null, at: string, raw: string): boolean {
-    return this.statusInsertStmt.run(sid, status, seq, duration, at, raw).changes === 1;
+  /** Returns the new event's id, or null when this (call, status) was stored before. */
+  insertStatusEvent(sid: string, status: string, seq: number | null, duration: number | null, at: string, raw: string): number | null {
+    const r = this.statusInsertStmt.run(sid, status, seq, duration, at, raw);
+    return r.changes === 1 ? Number(r.lastInsertRowid) : null;
   }
 
   hasStatusEvents(sid: string): boolean {

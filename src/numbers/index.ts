@@ -33,7 +33,7 @@ export interface NumbersDeps {
 export function composeNumbers(d: NumbersDeps) {
   const provider = d.provider ?? createNumberProvider(d.config, d.repo, d.clock);
   const terms = purchaseTerms(d.config);
-  const pool = new NumberPool(d.repo, provider instanceof SimulatedProvider ? provider : undefined, terms);
+  const pool = new NumberPool(d.repo, provider instanceof SimulatedProvider ? provider : undefined, terms, () => d.db.inTransaction);
   return {
     provider,
     pool,

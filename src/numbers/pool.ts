@@ -15,10 +15,15 @@ export type PurchaseTerms = (country: string) => Omit<PurchaseRequest, 'phoneNum
  * `tracer numbers provision` and their burn-in.
  */
 export class NumberPool {
+  /** Numbers minted whose row may yet roll back: settled (kept or released) after the transaction. */
+  private unsettled: Array<{ providerSid: string; phoneNumber: string }> = [];
+
   constructor(
     private readonly repo: NumberRepository,
     private readonly simulated: SimulatedProvider | undefined,
     private readonly terms: PurchaseTerms,
+    /** Whether the store has a transaction open (a row seen now may still roll back). */
+    private readonly inTransaction: () => boolean = () => false,
   ) {}
 
   /** Must run inside the caller's transaction. */
@@ -41,7 +46,23 @@ export class NumberPool {
     this.repo.unassign(numberId);
   }
 
+  /**
+   * A minted number is recorded in the same transaction that assigns it; when that transaction
+   * rolls back (a refused request), the row is gone and the simulator must give the number back.
+   * Runs right after the transaction (a microtask: better-sqlite3 transactions are synchronous)
+   * and again before the next mint, in case a caller's transaction spans an await.
+   */
+  settleMinted(): void {
+    const still: typeof this.unsettled = [];
+    for (const m of this.unsettled) {
+      if (!this.repo.findByPhone(m.phoneNumber)) this.simulated!.releaseNow(m.providerSid);
+      else if (this.inTransaction()) still.push(m);
+    }
+    this.unsettled = still;
+  }
+
   private mintSimulated(country: string, at: string): CanaryNumber {
+    this.settleMinted();
     let minted;
     try {
       minted = this.simulated!.mintNow(country, this.terms(country), (phone) => !this.repo.findByPhone(phone));
@@ -49,6 +70,8 @@ export class NumberPool {
       const reason = err instanceof Error ? err.message : String(err);
       throw new AppError('number-pool-exhausted', `no simulated number for country ${country}: ${reason} (see SIM_NUMBER_RANGES)`, 409);
     }
+    this.unsettled.push({ providerSid: minted.owned.providerSid, phoneNumber: minted.owned.phoneNumber });
+    if (this.unsettled.length === 1) queueMicrotask(() => this.settleMinted());
     const id = newId('num');
     this.repo.insert({
       id,

@@ -39,77 +39,105 @@ export interface ReconcileReport {
   untracked: string[];
   backfilled: { calls: number; messages: number };
   failures: Array<Brief & { step: 'webhooks' | 'backfill'; error: string }>;
+  /** How many of each there were; the lists above hold the first 100. */
+  totals: { missing: number; returned: number; webhooksFixed: number; untracked: number; failures: number };
 }
+
+/** Numbers per batch: one transaction for the batch's writes, then the event loop gets a turn. */
+const BATCH = 500;
+/** Report lists are capped (counts are not): memory must not grow with the pool. */
+const REPORT_LIST_CAP = 100;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class NumberReconciler {
   private stopped = false;
 
   constructor(private readonly d: ReconcileDeps) {}
 
-  /** Lets a run in progress end after the number it is on (the store is about to close). */
+  /** Lets a run in progress end after the batch it is on (the store is about to close). */
   stop(): void {
     this.stopped = true;
   }
 
+  /**
+   * In batches of BATCH held numbers, paged from the store: each batch's writes (flags, evidence,
+   * backfill cursors) commit in one transaction, then the loop yields so webhooks are served while
+   * a large pool is reconciled. Memory holds one page, not the pool.
+   */
   async reconcile(): Promise<ReconcileReport> {
     const now = this.d.clock().toISOString();
     const owned = await this.d.provider.listOwned();
-    const held = this.d.repo.held();
     const report: ReconcileReport = {
-      checkedAt: now, onAccount: owned.length, held: held.length, missing: [], returned: [], webhooksFixed: [],
-      untracked: untracked(owned, held), backfilled: { calls: 0, messages: 0 }, failures: [],
+      checkedAt: now, onAccount: owned.length, held: 0, missing: [], returned: [], webhooksFixed: [],
+      untracked: [], backfilled: { calls: 0, messages: 0 }, failures: [],
+      totals: { missing: 0, returned: 0, webhooksFixed: 0, untracked: 0, failures: 0 },
     };
     const bySid = new Map(owned.map((o) => [o.providerSid, o]));
     const byPhone = new Map(owned.map((o) => [o.phoneNumber, o]));
-    for (const n of held) {
-      if (this.stopped) break;
-      const account = (n.providerSid ? bySid.get(n.providerSid) : undefined) ?? byPhone.get(n.phoneNumber);
-      if (!account) {
-        this.flagMissing(n, now, report);
-        continue;
+    for (let after = 0; !this.stopped; ) {
+      const page = this.d.repo.heldPage(after, BATCH);
+      if (page.length === 0) break;
+      after = page.at(-1)!.rowid;
+      report.held += page.length;
+      const writes: Array<() => void> = [];
+      for (const n of page) {
+        const account = (n.providerSid ? bySid.get(n.providerSid) : undefined) ?? byPhone.get(n.phoneNumber);
+        if (!account) {
+          this.flagMissing(n, now, report, writes);
+          continue;
+        }
+        if (n.missingSince) this.clearMissing(n, now, report, writes);
+        await this.fixWebhooks(n, account, now, report, writes);
+        await this.backfill(n, now, report, writes);
       }
-      if (n.missingSince) this.clearMissing(n, now, report);
-      await this.fixWebhooks(n, account, now, report);
-      await this.backfill(n, now, report);
+      this.d.db.transaction(() => writes.forEach((w) => w()))();
+      await yieldToLoop();
     }
+    for (const o of owned) {
+      if (this.d.repo.findByPhone(o.phoneNumber) || this.d.repo.findBySid(o.providerSid)) continue;
+      report.totals.untracked++;
+      if (report.untracked.length < REPORT_LIST_CAP) report.untracked.push(o.phoneNumber);
+    }
+    report.untracked.sort();
     return report;
   }
 
-  private flagMissing(n: CanaryNumber, now: string, report: ReconcileReport): void {
+  private flagMissing(n: CanaryNumber, now: string, report: ReconcileReport, writes: Array<() => void>): void {
     const since = n.missingSince ?? now;
-    report.missing.push({ id: n.id, phoneNumber: n.phoneNumber, since });
+    push(report, 'missing', { id: n.id, phoneNumber: n.phoneNumber, since });
     if (n.missingSince) return;
-    this.d.db.transaction(() => {
+    writes.push(() => {
       this.d.repo.setMissing(n.id, now);
       this.d.evidence.append(now, 'number-missing', n.id, { phoneNumber: n.phoneNumber, status: n.status, providerSid: n.providerSid });
       this.d.publish?.({ kind: 'number-missing', numberId: n.id, last4: n.phoneNumber.slice(-4) }, now);
-    })();
+    });
     this.d.log.warn({ numberId: n.id }, 'canary number is gone from the provider account');
   }
 
-  private clearMissing(n: CanaryNumber, now: string, report: ReconcileReport): void {
-    this.d.db.transaction(() => {
+  private clearMissing(n: CanaryNumber, now: string, report: ReconcileReport, writes: Array<() => void>): void {
+    writes.push(() => {
       this.d.repo.setMissing(n.id, null);
       this.d.evidence.append(now, 'number-returned', n.id, { phoneNumber: n.phoneNumber, missingSince: n.missingSince });
-    })();
-    report.returned.push({ id: n.id, phoneNumber: n.phoneNumber });
+    });
+    push(report, 'returned', { id: n.id, phoneNumber: n.phoneNumber });
   }
 
-  private async fixWebhooks(n: CanaryNumber, account: OwnedNumber, now: string, report: ReconcileReport): Promise<void> {
+  private async fixWebhooks(n: CanaryNumber, account: OwnedNumber, now: string, report: ReconcileReport, writes: Array<() => void>): Promise<void> {
     const was = webhookDrift(account.webhooks, this.d.webhooks);
     if (Object.keys(was).length === 0) return;
     try {
       await this.d.provider.updateWebhooks(account.providerSid, this.d.webhooks);
     } catch (err) {
-      report.failures.push({ id: n.id, phoneNumber: n.phoneNumber, step: 'webhooks', error: describe(err) });
+      push(report, 'failures', { id: n.id, phoneNumber: n.phoneNumber, step: 'webhooks', error: describe(err) });
       return;
     }
-    this.d.evidence.append(now, 'number-webhooks-fixed', n.id, { phoneNumber: n.phoneNumber, was, now: this.d.webhooks });
-    report.webhooksFixed.push({ id: n.id, phoneNumber: n.phoneNumber, was: was as Record<string, string | null> });
+    writes.push(() => this.d.evidence.append(now, 'number-webhooks-fixed', n.id, { phoneNumber: n.phoneNumber, was, now: this.d.webhooks }));
+    push(report, 'webhooksFixed', { id: n.id, phoneNumber: n.phoneNumber, was: was as Record<string, string | null> });
   }
 
   /** Calls and messages to the number since the last look, stored through the same ingest as webhooks. */
-  private async backfill(n: CanaryNumber, now: string, report: ReconcileReport): Promise<void> {
+  private async backfill(n: CanaryNumber, now: string, report: ReconcileReport, writes: Array<() => void>): Promise<void> {
     const cursor = n.backfilledUntil ?? n.createdAt;
     const since = new Date(Date.parse(cursor) - BACKFILL_OVERLAP_MS).toISOString();
     let calls: ProviderCall[];
@@ -117,12 +145,17 @@ export class NumberReconciler {
     try {
       [calls, messages] = await Promise.all([this.d.provider.listCalls(n.phoneNumber, since), this.d.provider.listMessages(n.phoneNumber, since)]);
     } catch (err) {
-      report.failures.push({ id: n.id, phoneNumber: n.phoneNumber, step: 'backfill', error: describe(err) });
+      push(report, 'failures', { id: n.id, phoneNumber: n.phoneNumber, step: 'backfill', error: describe(err) });
       return;
     }
     const inbound = <T extends { direction: string; to: string }>(r: T) => r.direction === 'inbound' && r.to === n.phoneNumber;
     const callEvents = calls.filter(inbound).map((c) => callEvent(c, now));
     const messageEvents = messages.filter(inbound).map((m) => messageEvent(m, now));
+    if (callEvents.length + messageEvents.length === 0) {
+      // Nothing new: only the cursor moves, with the rest of the batch.
+      writes.push(() => this.d.repo.setBackfilledUntil(n.id, now));
+      return;
+    }
     const results = await Promise.all([...callEvents, ...messageEvents].map((e) => this.d.ingestor.ingest(e)));
     const stored = results.filter((r) => !r.duplicate).map((r) => r.hit);
     // A call's outcome as the provider knows it; a status the webhooks already stored adds nothing.
@@ -136,15 +169,22 @@ export class NumberReconciler {
     );
     const storedCalls = stored.filter((h) => h.kind === 'call').map((h) => h.providerSid);
     const storedMessages = stored.filter((h) => h.kind === 'sms').map((h) => h.providerSid);
-    this.d.db.transaction(() => {
+    writes.push(() => {
       this.d.repo.setBackfilledUntil(n.id, now);
       if (stored.length > 0) {
         this.d.evidence.append(now, 'hits-backfilled', n.id, { phoneNumber: n.phoneNumber, since, calls: storedCalls, messages: storedMessages });
       }
-    })();
+    });
     report.backfilled.calls += storedCalls.length;
     report.backfilled.messages += storedMessages.length;
   }
+}
+
+type ListKey = 'missing' | 'returned' | 'webhooksFixed' | 'failures';
+
+function push<K extends ListKey>(report: ReconcileReport, key: K, item: ReconcileReport[K][number]): void {
+  report.totals[key]++;
+  if (report[key].length < REPORT_LIST_CAP) (report[key] as Array<typeof item>).push(item);
 }
 
 function callEvent(c: ProviderCall, now: string): InboundEvent {
@@ -160,11 +200,6 @@ function messageEvent(m: ProviderMessage, now: string): InboundEvent {
     kind: 'sms', sid: m.sid, from: m.from, to: m.to, callerName: null, body: m.body, receivedAt: m.dateSent ?? now,
     raw: { ...m.raw, tracerSource: 'backfill', backfilledAt: now },
   };
-}
-
-function untracked(owned: OwnedNumber[], held: CanaryNumber[]): string[] {
-  const mine = new Set(held.flatMap((n) => [n.phoneNumber, n.providerSid ?? '']));
-  return owned.filter((o) => !mine.has(o.phoneNumber) && !mine.has(o.providerSid)).map((o) => o.phoneNumber).sort();
 }
 
 const describe = (err: unknown) => (err instanceof AppError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err));

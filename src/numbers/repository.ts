@@ -162,6 +162,18 @@ export class NumberRepository {
     return (this.stmt(`SELECT * FROM canary_numbers WHERE ${HELD} ORDER BY created_at, id`).all() as NumberRow[]).map(toNumber);
   }
 
+  /** One page of held numbers in storage order (rowid: indexed, so paging a large pool stays cheap). */
+  heldPage(afterRowid: number, limit: number): Array<CanaryNumber & { rowid: number }> {
+    const rows = this.stmt(`SELECT rowid AS rowid_, * FROM canary_numbers WHERE ${HELD} AND rowid > ? ORDER BY rowid LIMIT ?`)
+      .all(afterRowid, limit) as Array<NumberRow & { rowid_: number }>;
+    return rows.map((r) => ({ ...toNumber(r), rowid: r.rowid_ }));
+  }
+
+  findBySid(providerSid: string): CanaryNumber | undefined {
+    const row = this.stmt('SELECT * FROM canary_numbers WHERE provider_sid = ?').get(providerSid) as NumberRow | undefined;
+    return row && toNumber(row);
+  }
+
   hitCount(phone: string, before?: string): number {
     return this
       .stmt('SELECT count(*) FROM hits WHERE to_number = ? AND (? IS NULL OR received_at < ?)')

@@ -150,6 +150,15 @@ export class SimulatedProvider implements NumberProvider {
   }
 
   async release(providerSid: string): Promise<void> {
+    this.releaseNow(providerSid);
+  }
+
+  /**
+   * Gives a number back at once, synchronously: a number minted inside a transaction that then
+   * rolled back was never recorded, and must not stay bought in memory (it would be lost to every
+   * later request until a restart).
+   */
+  releaseNow(providerSid: string): void {
     const number = this.ownedNumber(providerSid, 'Releasing');
     this.owned.delete(providerSid);
     this.ownedPhones.delete(number.phoneNumber);

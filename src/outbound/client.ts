@@ -83,8 +83,12 @@ export class OutboundClient {
     }
   }
 
+  private closing: Promise<void> | null = null;
+
+  /** Safe to call more than once (an app may be closed by its owner and again by a test's teardown). */
   close(): Promise<void> {
-    return this.dispatcher.close();
+    this.closing ??= this.dispatcher.close();
+    return this.closing;
   }
 }
 

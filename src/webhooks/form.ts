@@ -1,6 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import twilio from 'twilio';
+import { isValidUtf8 } from '../text/unicode.ts';
 
 export type FormParams = Record<string, string | string[]>;
 
@@ -32,10 +33,63 @@ export function isTwilioSigned(authToken: string, signature: string | undefined,
   return twilio.validateRequest(authToken, signature, url, params as Record<string, any>);
 }
 
+/** Percent-decodes one form component of a latin1-read body to the bytes it stands for ('+' is a space). */
+function unescapeBuffer(part: string): Buffer {
+  const out = Buffer.alloc(part.length);
+  let n = 0;
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    const hex = c === 0x25 ? part.slice(i + 1, i + 3) : '';
+    if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+      out[n++] = parseInt(hex, 16);
+      i += 2;
+    } else out[n++] = c === 0x2b ? 0x20 : c;
+  }
+  return out.subarray(0, n);
+}
+
+/**
+ * A form body is UTF-8 when its bytes are and every percent-escape decodes to UTF-8. URLSearchParams
+ * would quietly put U+FFFD in place of a bad byte, so this is asked before anything is trusted.
+ */
+export function isUtf8Form(body: Buffer): boolean {
+  if (!isValidUtf8(body)) return false;
+  for (const part of body.toString('latin1').split('&')) {
+    if (part.includes('%') && !isValidUtf8(unescapeBuffer(part))) return false;
+  }
+  return true;
+}
+
+/**
+ * Twilio's signature over the bytes as sent, for a body that is not UTF-8: the SDK can only sign
+ * strings, and decoding first would change what was signed. Same algorithm (URL, then each key
+ * sorted with its distinct values sorted, HMAC-SHA1, base64), on bytes. Exact URL only.
+ */
+export function isTwilioSignedBytes(authToken: string, signature: string | undefined, url: string, body: Buffer): boolean {
+  if (!signature) return false;
+  const byKey = new Map<string, { key: Buffer; values: Buffer[] }>();
+  for (const part of body.toString('latin1').split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const key = unescapeBuffer(eq < 0 ? part : part.slice(0, eq));
+    const value = unescapeBuffer(eq < 0 ? '' : part.slice(eq + 1));
+    const entry = byKey.get(key.toString('latin1')) ?? { key, values: [] };
+    if (!entry.values.some((v) => v.equals(value))) entry.values.push(value);
+    byKey.set(key.toString('latin1'), entry);
+  }
+  const chunks: Buffer[] = [Buffer.from(url, 'utf8')];
+  for (const { key, values } of [...byKey.values()].sort((a, b) => Buffer.compare(a.key, b.key))) {
+    for (const v of values.sort(Buffer.compare)) chunks.push(key, v);
+  }
+  const expected = Buffer.from(createHmac('sha1', authToken).update(Buffer.concat(chunks)).digest('base64'));
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 export class BodyTooLarge extends Error {}
 
-/** Reads the raw body up to `limit` bytes, as UTF-8 (what Twilio sends). */
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** Reads the raw body up to `limit` bytes, as sent: decoding is the caller's decision. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -49,7 +103,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
   });
 }

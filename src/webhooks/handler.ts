@@ -3,7 +3,7 @@ import { AppError, describeIssues } from '../errors.ts';
 import { smsParams, statusParams, voiceParams } from '../hits/params.ts';
 import type { Logger } from '../log.ts';
 import type { WebhookService } from './service.ts';
-import { BodyTooLarge, isTwilioSigned, parseForm, readBody, type FormParams } from './form.ts';
+import { BodyTooLarge, isTwilioSigned, isTwilioSignedBytes, isUtf8Form, parseForm, readBody, type FormParams } from './form.ts';
 
 const MAX_PARAMS = 1000;
 const MAX_BODY_BYTES = 100 * 1024;
@@ -41,38 +41,37 @@ export function webhookHandler(service: WebhookService, o: WebhookOptions) {
       if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
         throw new AppError('unsupported-media-type', 'Twilio webhooks are application/x-www-form-urlencoded', 400);
       }
-      const params = await readParams(req);
+      const { params, body, utf8 } = await readParams(req);
       const url = o.publicBaseUrl + (req.url ?? '');
       const signature = header(req, 'x-twilio-signature');
-      if (!isTwilioSigned(o.authToken, signature, url, params)) {
-        service.recordForgery({
-          path,
-          remoteAddr: clientAddress(req),
-          reason: signature ? 'signature-mismatch' : 'signature-missing',
-          url,
-          params,
-        });
-        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('forbidden');
-        return;
+      // A genuine signed request is stored even when its text is not UTF-8 (Twilio must never get
+      // a 4xx for a call we could keep): the bytes go into raw as sent, beside the decoded view.
+      const genuine = isTwilioSigned(o.authToken, signature, url, params) ||
+        (!utf8 && isTwilioSignedBytes(o.authToken, signature, url, body));
+      if (!genuine) {
+        const reason = !utf8 ? 'invalid-encoding' : signature ? 'signature-mismatch' : 'signature-missing';
+        service.recordForgery({ path, remoteAddr: clientAddress(req), reason, url, params });
+        if (!utf8) throw new AppError('invalid-encoding', 'the webhook body is not valid UTF-8', 400);
+        throw new AppError('invalid-signature', 'X-Twilio-Signature does not match this request', 403);
       }
-      await route(service, params, res);
+      await route(service, utf8 ? params : { ...params, tracerRawBodyBase64: body.toString('base64') }, res);
     } catch (err) {
       sendError(res, err, o.log, req);
     }
   };
 }
 
-async function readParams(req: IncomingMessage): Promise<FormParams> {
-  let body: string;
+async function readParams(req: IncomingMessage): Promise<{ params: FormParams; body: Buffer; utf8: boolean }> {
+  let body: Buffer;
   try {
     body = await readBody(req, MAX_BODY_BYTES);
   } catch (err) {
     if (err instanceof BodyTooLarge) throw new AppError('payload-too-large', 'the request body is over 100 kB', 413);
     throw err;
   }
-  const params = parseForm(body, MAX_PARAMS);
+  const params = parseForm(body.toString('utf8'), MAX_PARAMS);
   if (!params) throw new AppError('payload-too-large', `more than ${MAX_PARAMS} parameters`, 413);
-  return params;
+  return { params, body, utf8: isUtf8Form(body) };
 }
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: any[] } } }, body: unknown): T {

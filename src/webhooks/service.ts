@@ -2,12 +2,13 @@ import type { Db } from '../store/db.ts';
 import type { Logger } from '../log.ts';
 import type { Locale } from '../identities/types.ts';
 import type { HitIngestor } from '../hits/ingest.ts';
+import type { SecurityEvents } from '../security/events.ts';
 import { emptyMessagingResponse, voiceAnswer } from './twiml.ts';
 
 export interface Forgery {
   path: string;
   remoteAddr: string | null;
-  reason: 'signature-missing' | 'signature-mismatch';
+  reason: 'signature-missing' | 'signature-mismatch' | 'invalid-encoding';
   url: string;
   params: Record<string, unknown>;
 }
@@ -22,7 +23,6 @@ export interface WebhookServiceOptions {
 /** What the webhook routes do once a request is known to be Twilio's. Plain objects in, TwiML out. */
 export class WebhookService {
   private readonly localeStmt;
-  private readonly securityStmt;
 
   constructor(
     db: Db,
@@ -30,11 +30,9 @@ export class WebhookService {
     private readonly clock: () => Date,
     private readonly log: Logger,
     private readonly o: WebhookServiceOptions,
+    private readonly security: SecurityEvents,
   ) {
     this.localeStmt = db.prepare('SELECT locale FROM canaries WHERE id = ?').pluck();
-    this.securityStmt = db.prepare(
-      'INSERT INTO security_events (at, kind, path, remote_addr, detail) VALUES (?, ?, ?, ?, ?)',
-    );
   }
 
   async inboundCall(
@@ -73,9 +71,11 @@ export class WebhookService {
     });
   }
 
+  /** Counted in memory and written in aggregate (src/security/events.ts): no write per forgery. */
   recordForgery(f: Forgery): void {
-    const detail = JSON.stringify({ reason: f.reason, url: f.url, params: f.params }).slice(0, 20_000);
-    this.securityStmt.run(this.clock().toISOString(), 'webhook-forgery', f.path, f.remoteAddr, detail);
-    this.log.warn({ path: f.path, remoteAddr: f.remoteAddr, reason: f.reason }, 'rejected webhook with bad signature');
+    this.security.record({
+      kind: 'webhook-forgery', path: f.path, source: f.remoteAddr, reason: f.reason,
+      detail: () => ({ url: f.url, params: f.params }),
+    });
   }
 }

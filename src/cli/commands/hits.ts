@@ -4,6 +4,7 @@ import { presentHit } from '../../api/present.ts';
 import { notFound } from '../../errors.ts';
 import { HIT_CLASSIFICATIONS, HIT_KINDS, type Hit } from '../../hits/hit.ts';
 import { formatReport } from '../format.ts';
+import { neutralise, terminalJson } from '../../text/unicode.ts';
 import { flags, instantFlag, print, withApp, withStore } from '../context.ts';
 import { listFlags, listFlagSchema, writeList, type ListSpec } from '../output.ts';
 
@@ -32,6 +33,16 @@ export const listOptions = (c: Command) => c
   .option('--cursor <cursor>', 'continue where a previous page ended')
   .option('--json', 'print JSON (same as --format json)');
 
+/** `hits show` for a person: one field a line, every caller-controlled value neutralised. */
+function showHit(h: Hit): string {
+  const view = presentHit(h, true);
+  const lines = Object.entries(view).filter(([k]) => k !== 'raw' && k !== 'callerInfo')
+    .map(([k, v]) => `${k}: ${v === null ? '-' : neutralise(String(v))}`);
+  lines.push('raw (as Twilio sent it, shown neutralised):');
+  for (const [k, v] of Object.entries(h.raw)) lines.push(`  ${neutralise(k)} = ${neutralise(typeof v === 'string' ? v : JSON.stringify(v))}`);
+  return lines.join('\n');
+}
+
 export function registerHitCommands(program: Command): void {
   const hits = program.command('hits').description('calls and messages that reached canary numbers');
   listOptions(hits
@@ -42,9 +53,10 @@ export function registerHitCommands(program: Command): void {
     .option('--classification <c>', HIT_CLASSIFICATIONS.join(', '))
     .option('--kind <kind>', 'call or sms')
     .option('--since <iso>', 'received at or after (ISO 8601 with offset)')
-    .option('--until <iso>', 'received before'))
+    .option('--until <iso>', 'received before')
+    .option('--csv', 'the same as --format csv (caller text neutralised for spreadsheets)'))
     .action(async (opts) => {
-      const o = flags(listSchema, opts);
+      const o = flags(listSchema, opts.csv ? { ...opts, csv: undefined, format: 'csv' } : opts);
       await withStore('hits:read', async ({ db }) => {
         const [{ HitRepository }, { ChannelRepository }] = await Promise.all([import('../../hits/repository.ts'), import('../../channels/channels.ts')]);
         const repo = new HitRepository(db);
@@ -62,7 +74,8 @@ export function registerHitCommands(program: Command): void {
         const { HitRepository } = await import('../../hits/repository.ts');
         const h = new HitRepository(db).get(id);
         if (!h) throw notFound('hit', id);
-        print(o.json, presentHit(h, true), () => JSON.stringify(presentHit(h, true), null, 2));
+        // JSON escaped for the terminal (still the same JSON); text with every caller field neutralised.
+        process.stdout.write(`${o.json ? terminalJson(presentHit(h, true)) : showHit(h)}\n`);
       });
     });
 
@@ -79,18 +92,6 @@ export function registerHitCommands(program: Command): void {
         const limit = o.limit === undefined ? undefined : z.coerce.number().int().min(1).max(1000).parse(o.limit);
         const r = services.report({ limit, cursor: o.cursor });
         print(o.json, r, () => formatReport(r));
-      });
-    });
-
-  program
-    .command('evidence')
-    .description('check the hash chain of the evidence log')
-    .option('--json', 'print JSON')
-    .action(async (o) => {
-      await withApp('evidence:read', ({ services }) => {
-        const v = services.evidence.verify();
-        print(o.json, v, () => (v.ok ? `evidence log intact: ${v.entries} entries` : `evidence log BROKEN at entry ${v.brokenAt}`));
-        if (!v.ok) process.exitCode = 1;
       });
     });
 }

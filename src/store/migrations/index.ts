@@ -6,7 +6,9 @@ import { exposureCampaigns } from './20261209100000-exposure-campaigns.ts';
 import { publishedVerdicts } from './20261209200000-published-verdicts.ts';
 import { listPaging } from './20261210100000-list-paging.ts';
 import { channelManagement } from './20261210110000-channel-management.ts';
+import { securityEventsAggregated } from './20261211100000-security-events.ts';
+import { evidenceBinding } from './20261211110000-evidence-binding.ts';
 import { alerts } from './20261212100000-alerts.ts';
 
 // One line per migration file; the runner sorts by id.
-export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, publishedVerdicts, listPaging, channelManagement, alerts];
+export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, publishedVerdicts, listPaging, channelManagement, securityEventsAggregated, evidenceBinding, alerts];

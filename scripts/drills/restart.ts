@@ -1,0 +1,63 @@
+// A restart with a large pool: the store holds DRILL_HELD numbers (default 100,000; CI 20,000).
+// Figures: time from spawn to /healthz, time until every number is reconciled, peak RSS.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { openTracerDb } from '../../src/store/db.ts';
+import { AUTH_TOKEN, tempDir, type DrillOptions, type DrillResult } from './support.ts';
+
+export async function run(o: DrillOptions): Promise<DrillResult> {
+  const held = Number(process.env.DRILL_HELD ?? (o.trim ? 20_000 : 100_000));
+  const dir = tempDir('tracer-drill-restart-');
+  const file = path.join(dir, 'tracer.db');
+  const db = openTracerDb(file);
+  const insert = db.prepare(`INSERT INTO canary_numbers (id, phone_number, country, provider, provider_sid, status, created_at, backfilled_until)
+                             VALUES (?, ?, 'US', 'simulated', ?, 'ready', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')`);
+  db.transaction(() => {
+    for (let i = 0; i < held; i++) insert.run(`num_${i}`, `+1202${String(i).padStart(7, '0')}`, `PN${String(i).padStart(32, '0')}`);
+  })();
+  db.close();
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['bin/tracer.mjs', 'serve'], {
+    env: { ...process.env, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TRACER_DB: file, UTILITY_DB: path.join(dir, 'u.db'), UTILITY_SAMPLE_CUSTOMERS: '20',
+      PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'error', SIM_NUMBER_RANGES: 'US:+12020000000-+12020099999', EVIDENCE_CHECKPOINT_MINUTES: '0' },
+    stdio: 'ignore',
+  });
+  let healthyAt = NaN;
+  for (let i = 0; i < 6_000 && Number.isNaN(healthyAt); i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1_000) })).ok) healthyAt = performance.now() - t0;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  let peakRss = 0;
+  let reconciledAt = NaN;
+  const reader = (await import('better-sqlite3')).default;
+  const ro = new reader(file, { readonly: true });
+  const done = ro.prepare("SELECT count(*) FROM canary_numbers WHERE backfilled_until > '2026-11-02'").pluck();
+  for (let i = 0; i < 3_000 && Number.isNaN(reconciledAt); i++) {
+    peakRss = Math.max(peakRss, rssOf(child.pid!));
+    if ((done.get() as number) >= held) reconciledAt = performance.now() - t0;
+    else await new Promise((r) => setTimeout(r, 100));
+  }
+  ro.close();
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    ok: !Number.isNaN(healthyAt) && !Number.isNaN(reconciledAt),
+    figure: `${held} held numbers: /healthz after ${(healthyAt / 1000).toFixed(1)} s, every number reconciled after ${(reconciledAt / 1000).toFixed(1)} s, peak RSS ${(peakRss / 1024).toFixed(0)} MB`,
+  };
+}
+
+/** Resident set size in kB, from /proc (Linux). */
+function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}

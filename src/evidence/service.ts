@@ -1,0 +1,66 @@
+// What the CLI, the API and the server do with the evidence log: read it (filtered, paged),
+// check the chain incrementally, verify everything, and anchor the head in a signed checkpoint.
+import { AppError } from '../errors.ts';
+import { loadOrCreateInstanceKey, type InstanceKey } from '../keys/instance-key.ts';
+import { appendCheckpoint, lastCheckpoint, readCheckpoints, signCheckpoint, type Checkpoint } from './checkpoints.ts';
+import type { EvidenceEntry, EvidenceFilter, EvidenceLog } from './log.ts';
+import type { VerifyReport } from './verify.ts';
+
+export interface EvidenceServiceDeps {
+  log: EvidenceLog;
+  clock: () => Date;
+  keyFile: string;
+  checkpointFile: string;
+}
+
+export class EvidenceService {
+  private key: InstanceKey | undefined;
+
+  constructor(private readonly d: EvidenceServiceDeps) {}
+
+  /** The instance key, created on first use. */
+  instanceKey(): InstanceKey {
+    this.key ??= loadOrCreateInstanceKey(this.d.keyFile);
+    return this.key;
+  }
+
+  get checkpointFile(): string {
+    return this.d.checkpointFile;
+  }
+
+  /** One page, oldest first; `nextAfter` is the seq to continue after, null at the end. */
+  page(filter: EvidenceFilter & { limit: number }): { entries: EvidenceEntry[]; nextAfter: number | null } {
+    const rows = this.d.log.list({ ...filter, limit: filter.limit + 1 });
+    const entries = rows.slice(0, filter.limit);
+    return { entries, nextAfter: rows.length > filter.limit ? entries.at(-1)!.seq : null };
+  }
+
+  chain() {
+    return this.d.log.checkChain(this.d.clock().toISOString());
+  }
+
+  /** Everything: chain, facts, and the checkpoints in the configured file plus any files given. */
+  verify(extraCheckpointFiles: string[] = []): VerifyReport & { checkpointFiles: string[] } {
+    const files = [this.d.checkpointFile, ...extraCheckpointFiles];
+    const checkpoints: Checkpoint[] = [];
+    for (const f of files) {
+      try {
+        checkpoints.push(...readCheckpoints(f));
+      } catch (err) {
+        throw new AppError('invalid-checkpoints', (err as Error).message, 400);
+      }
+    }
+    const report = this.d.log.verify({ checkpoints, publicKeyPem: this.instanceKey().publicKeyPem });
+    return { ...report, checkpointFiles: files };
+  }
+
+  /** Signs the head and appends it to the checkpoint file (skipped when the head is already anchored, unless forced). */
+  checkpoint(o: { force?: boolean } = {}): { checkpoint: Checkpoint; written: boolean; file: string } {
+    const head = this.d.log.head();
+    const last = lastCheckpoint(this.d.checkpointFile);
+    if (!o.force && last && last.seq === head.seq && last.hash === head.hash) return { checkpoint: last, written: false, file: this.d.checkpointFile };
+    const c = signCheckpoint(this.instanceKey(), head, this.d.clock().toISOString());
+    appendCheckpoint(this.d.checkpointFile, c);
+    return { checkpoint: c, written: true, file: this.d.checkpointFile };
+  }
+}
