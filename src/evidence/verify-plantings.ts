@@ -75,6 +75,8 @@ function legacyProblem(row: PlantingRow, entries: EvidenceRow[], rollbacks: () =
       return named ? null : 'is withdrawn with no withdrawal entry';
     }
     default:
+      // A planting the pipeline never wrote because its canary failed elsewhere: the rollback entry names it.
+      if (row.status === 'not-planted' && rollbacks().some((payload) => (JSON.parse(payload).notPlanted ?? []).includes(row.id))) return null;
       if (!last || last.kind !== 'planting-reconciled' || p.status !== row.status) return `is ${row.status} with no entry settling it so`;
       return identity() ? null : `does not match entry ${last.seq}`;
   }

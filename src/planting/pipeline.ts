@@ -133,9 +133,15 @@ export class PlantingPipeline {
         if (p) await this.d.targets.get(p.target)!.withdraw(p.externalRef, p.details, { siblings }).catch(() => {});
       }
       const at = this.d.clock().toISOString();
+      const reached = mine.map((w) => w.get(0)).filter((p): p is Planting => p !== undefined);
       this.d.db.transaction(() => {
-        for (const w of mine) if (w.get(0)) this.d.canaries.markRolledBack(w.get(0)!.id, w.get(0)!.createdAt, at);
-        for (const p of plantings) this.d.canaries.markNotPlanted(p.id);
+        for (const p of reached) this.d.canaries.markRolledBack(p.id, p.createdAt, at);
+        const never = plantings.filter((p) => !reached.some((r) => r.id === p.id));
+        for (const p of never) this.d.canaries.markNotPlanted(p.id);
+        this.d.evidence.append(at, 'canary-rolled-back', canary.id, {
+          withdrawn: reached.map((p) => ({ plantingId: p.id, target: p.target, externalRef: p.externalRef })),
+          notPlanted: never.map((p) => p.id), extension: true,
+        });
       })();
       const cause = err instanceof PartialWrite ? err.cause : err;
       throw cause instanceof AppError ? cause : new AppError('planting-failed', `planting failed: ${(cause as Error).message}`, 502);
@@ -306,12 +312,14 @@ export class PlantingPipeline {
           free.push(canary.numberId);
           return;
         }
+        const never = batch.plantings[i]!.filter((p) => !reached.some((r) => r.id === p.id) && p.id !== unknown?.plantingId);
         this.d.evidence.append(at, 'canary-rolled-back', canary.id, {
           withdrawn: reached.map((p) => ({ plantingId: p.id, target: p.target, externalRef: p.externalRef })),
+          notPlanted: never.map((p) => p.id),
           ...(i === keep ? { leftPending: unknown!.plantingId } : {}),
         });
         for (const p of reached) this.d.canaries.markRolledBack(p.id, p.createdAt, at);
-        for (const p of batch.plantings[i]!) if (!reached.includes(p) && p.id !== unknown?.plantingId) this.d.canaries.markNotPlanted(p.id);
+        for (const p of never) this.d.canaries.markNotPlanted(p.id);
         if (i !== keep) retire.push(canary.id);
       });
       for (const id of free) this.d.pool.returnUnused(id);
