@@ -19,6 +19,7 @@ import { CampaignPlanter } from './planting/campaign.ts';
 import { PlantingRepository } from './planting/repository.ts';
 import { PlantingService } from './planting/service.ts';
 import { dryRunCreation } from './planting/dry-run.ts';
+import { ProfileService } from './planting/profile/service.ts';
 import type { CreateCanariesInput } from './canaries/service.ts';
 import { openUtilityDb, SampleUtilityTarget } from './utility-sample/sample-target.ts';
 import { fillSampleUtility } from './utility-sample/fill.ts';
@@ -53,7 +54,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   const hits = new HitRepository(db);
   const targets = new TargetRegistry();
   const utilityDb = openUtilityDb(config.utilityDb);
-  fillSampleUtility(utilityDb, config.utilitySampleCustomers, config.defaultLocale);
+  fillSampleUtility(utilityDb, config.utilitySampleCustomers, config.defaultLocale, { now: clock() });
   targets.register(new SampleUtilityTarget(utilityDb));
   for (const t of config.targets) targets.register(createTarget(t, { clock }));
   for (const t of extraTargets) targets.register(t);
@@ -65,6 +66,8 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   };
   const numberKit = composeNumbers({ config, clock, log, db, repo: numbers, evidence, provider: numberProvider });
   const { pool } = numberKit;
+  const profiles = new ProfileService({ db, targets, evidence, clock, log, onPhoneSpread: (country, shares) => pool.spread.setGoal(country, shares) });
+  profiles.applyStored();
   const provider = numberKit.provider.name;
   const batch = new CampaignPlanter({ db, canaries: canaryRepo, pool, targets, evidence, generatorFor, clock, log });
   let drainSoon: () => void = () => {};
@@ -72,7 +75,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   const { numberService, callerEnricher } = numberKit.withIngest(ingestor, hits);
   ingestor.useCallerCache(callerEnricher.cachedWrite);
   const services = {
-    config, clock, log, db, evidence, outbox, numbers, hits, ingestor, targets, pool, provider,
+    config, clock, log, db, evidence, outbox, numbers, hits, ingestor, targets, pool, provider, profiles,
     numberProvider: numberKit.provider, numberService, numberLifecycle: numberService.lifecycle, callerEnricher,
     channels: new ChannelService(channelRepo, clock, () => targets.names()),
     canaries: new CanaryService({

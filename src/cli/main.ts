@@ -8,6 +8,8 @@ import { registerServerCommands } from './commands/server.ts';
 import { registerSimulateCommands } from './commands/simulate.ts';
 import { registerIdentityCommands } from './commands/identities.ts';
 import { registerNumberCommands } from './commands/numbers.ts';
+import { registerTargetCommands } from './commands/targets.ts';
+import { registerAuditCommand } from './commands/audit.ts';
 import { failWith } from './context.ts';
 
 export function buildProgram(): Command {
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerSimulateCommands(program);
   registerIdentityCommands(program);
   registerNumberCommands(program);
+  registerTargetCommands(program);
+  registerAuditCommand(program);
   return program;
 }
 
