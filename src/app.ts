@@ -55,7 +55,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   const targets = new TargetRegistry();
   const utilityDb = openUtilityDb(config.utilityDb);
   fillSampleUtility(utilityDb, config.utilitySampleCustomers, config.defaultLocale, { now: clock() });
-  targets.register(new SampleUtilityTarget(utilityDb));
+  targets.register(new SampleUtilityTarget(utilityDb, clock));
   for (const t of config.targets) targets.register(createTarget(t, { clock }));
   for (const t of extraTargets) targets.register(t);
 

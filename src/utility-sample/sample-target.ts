@@ -99,7 +99,7 @@ export function insertCustomerWithTicket(
  * account, meter and ticket; the ticket id is the external reference.
  */
 export class SampleUtilityTarget extends SqlTarget {
-  constructor(db: UtilityDb) {
-    super(SAMPLE_TARGET, new SqliteDriver(db, true), utilityMapping(), { routingFor: sampleRouting });
+  constructor(db: UtilityDb, clock?: () => Date) {
+    super(SAMPLE_TARGET, new SqliteDriver(db, true), utilityMapping(), { routingFor: sampleRouting, clock });
   }
 }

@@ -44,7 +44,7 @@ export class ProfileShaper {
   private readonly byColumn = new Map<string, ColumnProfile>();
   private readonly formats = new Map<string, CompiledFormat>();
 
-  constructor(readonly profile: TargetProfile, private readonly ticketTable: string, private readonly tables: ShapedTable[]) {
+  constructor(readonly profile: TargetProfile, private readonly ticketTable: string, private readonly tables: ShapedTable[], private readonly clock?: () => Date) {
     for (const c of profile.columns) if (!c.note) this.byColumn.set(`${c.table}.${c.column}`, c);
     for (const c of this.byColumn.values()) {
       if (c.code?.sequence !== 'random') continue;
@@ -85,10 +85,12 @@ export class ProfileShaper {
     const d = this.byColumn.get(`${table}.${column}`)!.date!;
     const instants = rows.map((r) => toInstant(String(r[column] ?? ''))).filter((x): x is number => x !== null);
     if (instants.length === 0) return;
-    const cap = Math.max(...instants);
+    // Between the newest ticket already there and now (the tracer's clock, else the batch's latest drawn time).
+    const now = this.clock ? this.clock().getTime() : Math.max(...instants);
     const after = newest === null ? null : toInstant(newest);
-    const lo = after === null ? Math.min(...instants) : Math.min(after, cap);
-    const hi = after !== null && after >= cap ? after + 600_000 : cap;
+    const lo = after === null ? now - DAY_MS : Math.min(after, now);
+    const hi = after !== null && after >= now ? after + 600_000 : now;
+    const cap = hi;
     const rnd = seeded(seedFrom(table, String(newest), rows.length, cap));
     const offset = d.offsetMinutes ?? 0;
     const peak = Math.max(...d.hours);

@@ -19,6 +19,8 @@ import { RecordingTx, RowWriter, rowId, rowsOf, type WrittenRow } from './rows.t
 export interface SqlTargetOptions {
   /** Routing a channel's tickets carry when the channel names none (the sample's per-kind queues). */
   routingFor?: (channel: Channel) => Record<string, string>;
+  /** The tracer's clock: canary tickets drawn to a profile are never dated after it. */
+  clock?: () => Date;
 }
 
 export class SqlTarget implements PlantingTarget {
@@ -56,7 +58,7 @@ export class SqlTarget implements PlantingTarget {
   useProfile(profile: TargetProfile | null): void {
     this.profile = profile;
     this.profileWarning = undefined;
-    this.writer.shaper = profile ? new ProfileShaper(profile, this.ticket.table, this.mapping.tables) : null;
+    this.writer.shaper = profile ? new ProfileShaper(profile, this.ticket.table, this.mapping.tables, this.opts.clock) : null;
     if (this.ready) this.ready = this.ready.then(() => this.validateSchema());
   }
 
