@@ -44,7 +44,7 @@ export class ProfileService {
     }
     const at = this.d.clock();
     const profile = learnProfile(name, sample, at);
-    const learned = profile.columns.filter((c) => !c.note || c.kind === 'key');
+    const learned = profile.columns.filter((c) => !c.note);
     if (learned.length === 0) {
       throw new AppError('profile-too-few-rows', `target "${name}": fewer than ${MIN_ROWS} real rows to learn from (nothing learned; canaries keep using ${previous})`, 409);
     }
@@ -65,8 +65,10 @@ export class ProfileService {
   load(name: string): TargetProfile | undefined {
     const stored = this.repo.find(name);
     if (!stored) return undefined;
+    // The hash is over the profile as stored (the evidence log holds it); then its shape is checked.
+    if (profileHash(stored.profile as TargetProfile) !== stored.hash) return undefined;
     const parsed = targetProfile.safeParse(stored.profile);
-    if (!parsed.success || profileHash(parsed.data) !== stored.hash) return undefined;
+    if (!parsed.success) return undefined;
     return parsed.data;
   }
 
