@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import twilio from 'twilio';
 import { newSid, simulatedAccountSid } from '../src/telephony/simulator.ts';
 import { plantingBench } from './bench/planting.ts';
+import { stealthBench } from './bench/stealth.ts';
 
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -110,9 +111,10 @@ async function webhookBench() {
     `(tracer stored ${oursCpu.requests} hits); CPU ratio bare/tracer ${(perReq(baseCpu) / perReq(oursCpu)).toFixed(2)}`);
 }
 
-// BENCH_ONLY=webhook|planting runs one section (the planting one alone is also `npm run bench:planting`).
+// BENCH_ONLY=webhook|planting|stealth runs one section (the planting one alone is also `npm run bench:planting`).
 const only = process.env.BENCH_ONLY;
-if (only && only !== 'webhook' && only !== 'planting') throw new Error('BENCH_ONLY must be webhook or planting');
-if (only !== 'planting') await webhookBench();
+if (only && !['webhook', 'planting', 'stealth'].includes(only)) throw new Error('BENCH_ONLY must be webhook, planting or stealth');
+if (!only || only === 'webhook') await webhookBench();
 // Second section: canaries planted into PostgreSQL, batched vs one at a time (scripts/bench/planting.ts).
-if (only !== 'webhook') await plantingBench();
+if (!only || only === 'planting') await plantingBench();
+if (!only || only === 'stealth') await stealthBench();
