@@ -2,7 +2,7 @@
 // column the format and length, the value's distribution, date patterns, text features, name and
 // address frequencies, how columns agree with each other, and where the key sits among its
 // neighbours. Features carry column names and derived classes only; the panel never prints a value.
-import { parseWallTime, zoneMinutes } from '../profile/learn.ts';
+import { parseWallTime, wallInstant } from '../profile/learn.ts';
 
 export const DETECTORS = ['format', 'values', 'dates', 'keys', 'text', 'names', 'cross-column'] as const;
 export type Detector = (typeof DETECTORS)[number];
@@ -24,11 +24,6 @@ const DAY_MS = 86_400_000;
 
 export const mask = (s: string) => s.replace(/\p{L}+/gu, 'A').replace(/\d/g, '#').slice(0, 40);
 
-function instantOf(s: string): number | null {
-  const w = parseWallTime(s);
-  return w ? Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - (zoneMinutes(w.zone) ?? 0) * 60_000 : null;
-}
-
 const phoneDigits = (s: string) => s.replace(/\D/g, '').replace(/^(00)?966|^0|^1(?=\d{10}$)/, '');
 
 export interface ColumnInfo {
@@ -42,7 +37,7 @@ export interface ColumnInfo {
 export function recordFeatures(r: AuditRecord, columns: ColumnInfo[], ticketDate: string | undefined): Map<string, [Detector, Raw]> {
   const f = new Map<string, [Detector, Raw]>();
   const put = (d: Detector, name: string, v: Raw) => f.set(name, [d, v]);
-  const anchor = ticketDate ? instantOf(String(r.values[ticketDate] ?? '')) : null;
+  const anchor = ticketDate ? wallInstant(String(r.values[ticketDate] ?? '')) : null;
   for (const c of columns) {
     const raw = r.values[c.column];
     const s = raw === null || raw === undefined ? null : String(raw);
@@ -56,7 +51,7 @@ export function recordFeatures(r: AuditRecord, columns: ColumnInfo[], ticketDate
       const w = parseWallTime(s);
       if (w?.sep) put('dates', `${c.column}: hour of day`, String(w.h));
       if (w) put('dates', `${c.column}: weekday`, String(new Date(Date.UTC(w.y, w.mo - 1, w.d)).getUTCDay()));
-      const at = instantOf(s);
+      const at = wallInstant(s);
       if (at !== null && anchor !== null && c.column !== ticketDate) put('dates', `${c.column}: age at complaint (days)`, (anchor - at) / DAY_MS);
     }
     if (/description/.test(c.source)) {
@@ -109,7 +104,7 @@ function crossColumn(r: AuditRecord, columns: ColumnInfo[], put: (d: Detector, n
  * not is a tell). Records must be sorted by key.
  */
 export function keyFeatures(records: AuditRecord[], ticketDate: string | undefined): Array<Map<string, [Detector, Raw]>> {
-  const times = records.map((r) => (ticketDate ? instantOf(String(r.values[ticketDate] ?? '')) : null));
+  const times = records.map((r) => (ticketDate ? wallInstant(String(r.values[ticketDate] ?? '')) : null));
   return records.map((r, i) => {
     const f = new Map<string, [Detector, Raw]>();
     const prev = records[i - 1]?.key, next = records[i + 1]?.key;

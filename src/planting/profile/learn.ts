@@ -114,6 +114,12 @@ export function parseWallTime(text: string): Wall | undefined {
   return { y: +m[1]!, mo: +m[2]!, d: +m[3]!, h: +(m[5] ?? 0), mi: +(m[6] ?? 0), s: +(m[7] ?? 0), sep: m[4] ?? '', zone: m[8] };
 }
 
+/** The instant a written time stands for (a time without a zone is read as UTC). */
+export function wallInstant(text: string): number | null {
+  const w = parseWallTime(text);
+  return w ? Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - (zoneMinutes(w.zone) ?? 0) * 60_000 : null;
+}
+
 export function zoneMinutes(zone: string | undefined): number | null {
   if (zone === undefined) return null;
   if (zone === 'Z') return 0;

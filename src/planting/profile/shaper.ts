@@ -8,7 +8,7 @@ import { compileFormat, drawValue, type CompiledFormat } from '../../identities/
 import type { Random } from '../../identities/random.ts';
 import { seedFrom } from '../../identities/random.ts';
 import type { ExpressionContext, Scalar } from '../expressions.ts';
-import { parseWallTime, zoneMinutes } from './learn.ts';
+import { parseWallTime, wallInstant, zoneMinutes } from './learn.ts';
 import type { ColumnProfile, DateShape, PhoneShape, TargetProfile } from './types.ts';
 
 const DAY_MS = 86_400_000;
@@ -83,11 +83,11 @@ export class ProfileShaper {
   arrivals(table: string, rows: Array<Record<string, Scalar>>, newest: string | null): void {
     const column = this.arrivalColumn(table)!;
     const d = this.byColumn.get(`${table}.${column}`)!.date!;
-    const instants = rows.map((r) => toInstant(String(r[column] ?? ''))).filter((x): x is number => x !== null);
+    const instants = rows.map((r) => wallInstant(String(r[column] ?? ''))).filter((x): x is number => x !== null);
     if (instants.length === 0) return;
     // Between the newest ticket already there and now (the tracer's clock, else the batch's latest drawn time).
     const now = this.clock ? this.clock().getTime() : Math.max(...instants);
-    const after = newest === null ? null : toInstant(newest);
+    const after = newest === null ? null : wallInstant(newest);
     const lo = after === null ? now - DAY_MS : Math.min(after, now);
     const hi = after !== null && after >= now ? after + 600_000 : now;
     const cap = hi;
@@ -208,11 +208,6 @@ function recentInstant(written: number, d: DateShape, offset: number, rnd: () =>
     if (at <= local) return at - offset * 60_000;
   }
   return written;
-}
-
-function toInstant(s: string): number | null {
-  const w = parseWallTime(s);
-  return w ? Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - (zoneMinutes(w.zone) ?? 0) * 60_000 : null;
 }
 
 function formatWall(instant: number, d: DateShape, offset: number): string {
