@@ -103,13 +103,16 @@ export class ProfileShaper {
       return lo + rnd() * Math.min(600_000, hi - lo);
     };
     const times = rows.map(draw).sort((a, b) => a - b);
+    // A ticket is dated when it is entered: the batch's last one carries the planting moment itself,
+    // unless that moment is an hour the target never logs tickets in.
+    if (this.clock && d.hours[new Date(now + offset * 60_000).getUTCHours()]! > 0 && now > lo) times[times.length - 1] = now;
     rows.forEach((r, i) => (r[column] = formatWall(Math.floor(times[i]! / 1000) * 1000, d, offset)));
   }
 
   /** Columns whose values were redrawn in the target's id scheme: their uniqueness is checked at write time. */
   redrawnCodes(table: string): string[] {
     return [...this.formats.keys()]
-      .filter((k) => k.startsWith(`${table}.`) && !/^ref\./.test(this.byColumn.get(k)!.source))
+      .filter((k) => k.startsWith(`${table}.`) && !/^ref\.|nationalId|phone|landline/.test(this.byColumn.get(k)!.source))
       .map((k) => k.slice(table.length + 1));
   }
 
