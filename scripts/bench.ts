@@ -11,6 +11,7 @@ import { reportBench } from './bench/report.ts';
 import { plantingBench } from './bench/planting.ts';
 import { cliBench } from './bench/cli.ts';
 import { alertsBench } from './bench/alerts.ts';
+import { stealthBench } from './bench/stealth.ts';
 
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -129,6 +130,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   cli: cliBench,
   // Hit → alert at a local webhook receiver, and a receiver outage (scripts/bench/alerts.ts).
   alerts: alertsBench,
+  // Learn and audit times for 100,000 real rows; profiled planting beside a raw INSERT (scripts/bench/stealth.ts).
+  stealth: stealthBench,
 };
 const only = process.env.BENCH_ONLY;
 if (only && !(only in SECTIONS)) throw new Error(`BENCH_ONLY must be one of ${Object.keys(SECTIONS).join(', ')}`);

@@ -25,6 +25,7 @@ import { CampaignService } from './campaigns/service.ts';
 import { PlantingRepository } from './planting/repository.ts';
 import { PlantingService } from './planting/service.ts';
 import { dryRunCreation } from './planting/dry-run.ts';
+import { ProfileService } from './planting/profile/service.ts';
 import type { CreateCanariesInput } from './canaries/service.ts';
 import { openUtilityDb, SampleUtilityTarget } from './utility-sample/sample-target.ts';
 import { fillSampleUtility } from './utility-sample/fill.ts';
@@ -67,8 +68,8 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   const hits = new HitRepository(db);
   const targets = new TargetRegistry();
   const utilityDb = openUtilityDb(config.utilityDb);
-  fillSampleUtility(utilityDb, config.utilitySampleCustomers, config.defaultLocale);
-  targets.register(new SampleUtilityTarget(utilityDb));
+  fillSampleUtility(utilityDb, config.utilitySampleCustomers, config.defaultLocale, { now: clock() });
+  targets.register(new SampleUtilityTarget(utilityDb, clock));
   for (const t of config.targets) targets.register(createTarget(t, { clock }));
   for (const t of extraTargets) targets.register(t);
 
@@ -79,6 +80,8 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   };
   const numberKit = composeNumbers({ config, clock, log, db, repo: numbers, evidence, provider: numberProvider, publish: eventPublisher(outbox) });
   const { pool } = numberKit;
+  const profiles = new ProfileService({ db, targets, evidence, clock, log, onPhoneSpread: (country, shares) => pool.spread.setGoal(country, shares) });
+  profiles.applyStored();
   const provider = numberKit.provider.name;
   let drainSoon: () => void = () => {};
   const attribution = new AttributionReports(db, clock);
@@ -95,7 +98,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   ingestor.useCallerCache(callerEnricher.cachedWrite);
   const canaryService = new CanaryService({ canaries: canaryRepo, channels: channelRepo, targets, pipeline, defaultLocale: config.defaultLocale });
   const services = {
-    config, clock, log, db, evidence, evidenceService, outbox, numbers, hits, ingestor, targets, pool, provider,
+    config, clock, log, db, evidence, evidenceService, outbox, numbers, hits, ingestor, targets, pool, provider, profiles,
     numberProvider: numberKit.provider, numberService, numberLifecycle: numberService.lifecycle, callerEnricher,
     channels: new ChannelService(channelRepo, clock, () => targets.names(), {
       // The change and its evidence entry commit together.

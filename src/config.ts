@@ -16,7 +16,8 @@ const envSchema = z.object({
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
   TWILIO_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   DEFAULT_LOCALE: z.enum(['ar-SA', 'en-US']).default('ar-SA'),
-  SIM_NUMBER_RANGES: z.string().default('SA:+966593300100-+966593309999,US:+12025550100-+12025550199'),
+  /** See SIMULATED_RANGE_PRESETS: 'spread' (default) or 'safe', or COUNTRY:+from-+to,... */
+  SIM_NUMBER_RANGES: z.string().default('spread'),
   VOICE_GREETING: z.string().max(500).optional(),
   VOICE_RECORD: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -59,8 +60,23 @@ export interface Config {
   evidence: { keyFile: string; checkpointFile: string; checkpointMinutes: number };
 }
 
+/**
+ * The simulated provider's numbers. 'safe': only NANP 555-0100..0199, reserved for fiction in every
+ * area code, so no one can own them (no such block exists for Saudi Arabia: Saudi canaries are
+ * refused). 'spread' (default): the same US blocks plus a block in every Saudi operator prefix, so
+ * demo canaries spread like real customers; those Saudi numbers may be someone's, which is why
+ * simulated numbers are for demos and tests only.
+ */
+export const SIMULATED_RANGE_PRESETS: Record<string, string> = {
+  safe: ['202', '212', '305', '312', '415', '512', '617', '713'].map((a) => `US:+1${a}5550100-+1${a}5550199`).join(','),
+  spread: [
+    ...['50381', '53274', '54556', '55193', '56447', '57118', '58662', '59330'].map((b) => `SA:+966${b}0000-+966${b}9999`),
+    ...['202', '212', '305', '312', '415', '512', '617', '713'].map((a) => `US:+1${a}5550100-+1${a}5550199`),
+  ].join(','),
+};
+
 export function parseNumberRanges(spec: string): NumberRange[] {
-  return spec.split(',').map((part) => {
+  return (SIMULATED_RANGE_PRESETS[spec.trim()] ?? spec).split(',').map((part) => {
     const m = /^\s*([A-Z]{2}):(\+\d{8,15})-(\+\d{8,15})\s*$/.exec(part);
     if (!m || m[2]!.length !== m[3]!.length || BigInt(m[2]!) > BigInt(m[3]!)) {
       throw new AppError('invalid-config', `SIM_NUMBER_RANGES: "${part}" is not COUNTRY:+from-+to`);

@@ -26,7 +26,10 @@ const GROUPS: CommandGroup[] = [
   },
   { commands: { channels: 'exposure paths a canary can be planted into' }, load: async () => (await import('./commands/channels.ts')).registerChannelCommands },
   { commands: { canaries: 'fake customers and complaints, each on its own number' }, load: async () => (await import('./commands/canaries.ts')).registerCanaryCommands },
-  { commands: { plantings: 'canaries in the utility\'s systems: confirm, call scripts, verify, reconcile' }, load: async () => (await import('./commands/plantings.ts')).registerPlantingCommands },
+  { commands: { plantings: 'canaries in the utility\'s systems: confirm, call scripts, verify, reconcile' }, load: async () => {
+    const [{ registerPlantingCommands }, { registerAuditCommand }] = await Promise.all([import('./commands/plantings.ts'), import('./commands/audit.ts')]);
+    return (program: Command) => (registerPlantingCommands(program), registerAuditCommand(program));
+  } },
   {
     commands: {
       hits: 'calls and messages that reached canary numbers',
@@ -44,6 +47,7 @@ const GROUPS: CommandGroup[] = [
   { commands: { identities: 'the fake customers and complaints canaries are made of' }, load: async () => (await import('./commands/identities.ts')).registerIdentityCommands },
   { commands: { numbers: 'canary numbers: provision, burn-in, controls, reconcile, release' }, load: async () => (await import('./commands/numbers.ts')).registerNumberCommands },
   { commands: { alerts: 'alert outputs (webhook, Slack, Teams, Discord, Google Chat, email, SMS): add, list, test, enable, remove' }, load: async () => (await import('./commands/alerts.ts')).registerAlertCommands },
+  { commands: { targets: "the utility's systems canaries are planted into: learn their shape, show profiles" }, load: async () => (await import('./commands/targets.ts')).registerTargetCommands },
   { commands: { campaigns: 'ask "which of these channels leak?" with a design; plan it by simulation first' }, load: async () => (await import('./commands/campaigns.ts')).registerCampaignCommands },
 ];
 

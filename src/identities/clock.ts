@@ -44,7 +44,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-function wallTime(instant: number, timeZone: string): WallTime {
+export function wallTime(instant: number, timeZone: string): WallTime {
   const parts = formatterFor(timeZone).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
@@ -58,7 +58,7 @@ function offsetMinutes(instant: number, timeZone: string): number {
 }
 
 /** The instant at which the zone's clocks show the given wall time (DST-safe within working hours). */
-function instantOf(w: WallTime, timeZone: string): number {
+export function instantOf(w: WallTime, timeZone: string): number {
   const guess = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   const first = guess - offsetMinutes(guess, timeZone) * 60_000;
   return guess - offsetMinutes(first, timeZone) * 60_000;

@@ -12,6 +12,7 @@ import { createRandom, type Random } from './random.ts';
 import { saudiServiceArea, usServiceArea } from './service-area.ts';
 import { containsTellWord } from './tells.ts';
 import { createTicket } from './tickets.ts';
+import { drawOpenedAt, SEASONS } from './history.ts';
 import type { CanaryIdentity, Persona, PhoneForms, PlantingVariant } from './types.ts';
 import { plantingVariants } from './variants.ts';
 
@@ -21,6 +22,9 @@ export interface IdentityGenerator {
   /** n distinct planting variants of one identity (index 0 = the identity as generated). */
   variants(identity: CanaryIdentity, n: number): PlantingVariant[];
 }
+
+/** A new complaint (a canary's) falls in the last few days; sample history asks for more. */
+const RECENT_DAYS = 4;
 
 /** Redraws allowed for one unique value before the format or area is declared too small. */
 const MAX_REDRAWS = 500;
@@ -40,6 +44,7 @@ export function createIdentityGenerator(input: IdentityGeneratorOptions): Identi
   const formats = compileFormats(options);
   const random = createRandom(options.seed);
   const hours = { ...pack.hours, timeZone: options.timeZone ?? pack.hours.timeZone };
+  const shape = { hours, season: SEASONS[options.locale], windowDays: options.ticketWindowDays ?? RECENT_DAYS };
   const now = options.now ?? (() => new Date());
   const draws = options.locale === 'ar-SA' ? saudiDraws(random, options) : usDraws(random, options);
   const seen = { accountNumber: new Set<string>(), premiseId: new Set<string>(), meterSerial: new Set<string>(), nameAddress: new Set<string>() };
@@ -67,6 +72,7 @@ export function createIdentityGenerator(input: IdentityGeneratorOptions): Identi
     next(phoneE164) {
       const contact = phoneE164 === undefined ? undefined : contactPhone(phoneE164);
       const local = uniqueLocal(contact);
+      const ticket = createTicket(random, pack.phrases, ticketContext({ locale: options.locale, address: local.address }), shape, now());
       const persona: Persona = {
         locale: options.locale,
         ...local,
@@ -74,8 +80,9 @@ export function createIdentityGenerator(input: IdentityGeneratorOptions): Identi
         accountNumber: uniqueValue('accountNumber'),
         premiseId: uniqueValue('premiseId'),
         meterSerial: uniqueValue('meterSerial'),
+        openedAt: drawOpenedAt(random, Date.parse(ticket.createdAt), hours.timeZone),
       };
-      return { persona, ticket: createTicket(random, pack.phrases, ticketContext(persona), hours, now()) };
+      return { persona, ticket };
     },
     variants: (identity, n) => plantingVariants(identity, n),
   };
@@ -96,7 +103,7 @@ function saudiDraws(random: Random, options: IdentityGeneratorOptions): LocaleDr
     draw(contact) {
       const name = drawArabicName(random);
       const { address, area } = drawSaudiAddress(random, areas);
-      const landline = drawSaudiLandline(random, area);
+      const landline = options.landline === 'never' ? undefined : drawSaudiLandline(random, area);
       return {
         fullName: arabicFullName(name),
         fullNameLatin: latinFullName(name),

@@ -39,6 +39,13 @@ export interface IdentityGeneratorOptions {
   now?: () => Date;
   /** IANA zone for working hours; defaults to Asia/Riyadh (ar-SA) or America/New_York (en-US). */
   timeZone?: string;
+  /** How many days back a ticket may be dated: a few for a new complaint (default 4), hundreds for sample history. */
+  ticketWindowDays?: number;
+  /**
+   * 'never': personas carry no landline. A drawn landline is a real-looking fixed number the tracer
+   * does not hold: whoever calls it reaches a stranger and the tracer hears nothing.
+   */
+  landline?: 'sometimes' | 'never';
 }
 
 const fieldFormatSchema = z.strictObject({
@@ -69,6 +76,8 @@ const optionsSchema = z.object({
     .optional(),
   now: z.function().optional(),
   timeZone: z.string().refine(isKnownTimeZone, 'unknown time zone').optional(),
+  ticketWindowDays: z.number().int().min(1).max(3660).optional(),
+  landline: z.enum(['sometimes', 'never']).optional(),
 });
 
 function isKnownTimeZone(zone: string): boolean {
@@ -89,6 +98,8 @@ const CODE_BY_SETTING: Record<string, string> = {
   serviceArea: 'invalid-service-area',
   nationalIdRange: 'invalid-national-id-range',
   timeZone: 'invalid-time-zone',
+  ticketWindowDays: 'invalid-options',
+  landline: 'invalid-options',
 };
 
 export function parseOptions(input: unknown): IdentityGeneratorOptions {

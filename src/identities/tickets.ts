@@ -1,6 +1,7 @@
 // Complaint tickets: a category as often as utilities really see it, a description composed from
 // the locale's phrase pack, and the fields a CRM would hold.
-import { pickInstant, recentWorkingIntervals, formatInZone, type WorkingHours } from './clock.ts';
+import { formatInZone } from './clock.ts';
+import { drawTicketInstant, type HistoryShape } from './history.ts';
 import type { CategoryPhrases, TicketPhrases, Voice } from './locales/phrases.ts';
 import type { Random } from './random.ts';
 import { containsTellWord } from './tells.ts';
@@ -22,7 +23,8 @@ const CATEGORY_WEIGHTS: Weighted<TicketCategory> = [
   ['sewage-overflow', 10], ['water-quality', 8], ['new-connection', 7],
 ];
 const CHANNEL_WEIGHTS: Weighted<Ticket['intakeChannel']> = [['call-centre', 50], ['app', 25], ['web', 15], ['branch', 10]];
-const STATUS_WEIGHTS: Weighted<Ticket['status']> = [['open', 60], ['in-progress', 30], ['resolved', 7], ['closed', 3]];
+/** Most complaints a CIS holds were dealt with long ago: closed, some resolved awaiting closure, a few in work. */
+const STATUS_WEIGHTS: Weighted<Ticket['status']> = [['closed', 64], ['resolved', 16], ['in-progress', 12], ['open', 8]];
 const URGENT_CATEGORIES: readonly TicketCategory[] = ['network-leak', 'sewage-overflow', 'no-water'];
 
 export function weighted<T>(random: Random, items: Weighted<T>): T {
@@ -45,21 +47,20 @@ export function createTicket(
   random: Random,
   phrases: TicketPhrases,
   context: TicketContext,
-  hours: WorkingHours,
+  shape: HistoryShape & { windowDays: number },
   now: Date,
 ): Ticket {
   const category = weighted(random, CATEGORY_WEIGHTS);
   const intakeChannel = weighted(random, CHANNEL_WEIGHTS);
   const voice = voiceFor(random, intakeChannel);
-  const intervals = recentWorkingIntervals(now.getTime(), hours);
-  const instant = pickInstant(intervals, (total) => random.int(0, Math.max(0, total - 1)));
+  const instant = drawTicketInstant(random, shape, now.getTime(), shape.windowDays);
   return {
     category,
     description: composeDescription(random, phrases, category, voice, context),
     priority: priorityFor(random, category),
     status: weighted(random, STATUS_WEIGHTS),
     intakeChannel,
-    createdAt: formatInZone(instant, hours.timeZone),
+    createdAt: formatInZone(instant, shape.hours.timeZone),
   };
 }
 

@@ -41,6 +41,8 @@ export interface Persona {
   accountNumber: string;
   premiseId: string;
   meterSerial: string;
+  /** When the account was opened (ISO 8601 with offset): years before most complaints. */
+  openedAt: string;
 }
 
 export const TICKET_CATEGORIES = [

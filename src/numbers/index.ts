@@ -10,6 +10,7 @@ import type { EventPublisher } from '../alerts/events.ts';
 import { CallerLookupRepository } from './caller-lookups.ts';
 import { createNumberProvider } from './compose.ts';
 import { CallerEnricher } from './enrichment.ts';
+import { NumberSpread } from './spread.ts';
 import { NumberPool } from './pool.ts';
 import type { NumberProvider } from './provider.ts';
 import type { NumberRepository } from './repository.ts';
@@ -33,7 +34,8 @@ export interface NumbersDeps {
 export function composeNumbers(d: NumbersDeps) {
   const provider = d.provider ?? createNumberProvider(d.config, d.repo, d.clock);
   const terms = purchaseTerms(d.config);
-  const pool = new NumberPool(d.repo, provider instanceof SimulatedProvider ? provider : undefined, terms, () => d.db.inTransaction);
+  const spread = new NumberSpread((message) => d.log.warn(message));
+  const pool = new NumberPool(d.repo, provider instanceof SimulatedProvider ? provider : undefined, terms, spread, () => d.db.inTransaction);
   return {
     provider,
     pool,

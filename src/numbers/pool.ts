@@ -3,6 +3,7 @@ import { newId } from '../ids.ts';
 import type { PurchaseRequest } from './provider.ts';
 import type { CanaryNumber, NumberRepository } from './repository.ts';
 import type { SimulatedProvider } from './simulated-provider.ts';
+import { nationalPrefix, NumberSpread } from './spread.ts';
 
 /** What a minted number is bought with: the same webhooks, label and SIDs as a provisioned one. */
 export type PurchaseTerms = (country: string) => Omit<PurchaseRequest, 'phoneNumber'>;
@@ -22,13 +23,22 @@ export class NumberPool {
     private readonly repo: NumberRepository,
     private readonly simulated: SimulatedProvider | undefined,
     private readonly terms: PurchaseTerms,
+    /** The spread of prefixes the targets' real customers show (from their profiles). */
+    readonly spread: NumberSpread = new NumberSpread(),
     /** Whether the store has a transaction open (a row seen now may still roll back). */
     private readonly inTransaction: () => boolean = () => false,
   ) {}
 
   /** Must run inside the caller's transaction. */
   assignFresh(country: string, at: string): CanaryNumber {
-    const number = this.repo.takeReady(country) ?? (this.simulated ? this.mintSimulated(country, at) : undefined);
+    const seed = (c: string) => this.assignedPrefixes(c);
+    const order = this.spread.order(country, seed);
+    let number: CanaryNumber | undefined;
+    for (const prefix of order) {
+      number = this.repo.takeReady(country, prefix) ?? (this.simulated ? this.mintSimulated(country, at, prefix) : undefined);
+      if (number) break;
+    }
+    number ??= this.repo.takeReady(country) ?? (this.simulated ? this.mintSimulated(country, at) : undefined);
     if (!number) {
       throw new AppError(
         'number-pool-exhausted',
@@ -38,6 +48,7 @@ export class NumberPool {
       );
     }
     this.repo.markAssigned(number.id, at);
+    if (order.length) this.spread.assigned(country, number.phoneNumber, order[0], seed);
     return { ...number, status: 'assigned', assignedAt: at };
   }
 
@@ -61,12 +72,23 @@ export class NumberPool {
     this.unsettled = still;
   }
 
-  private mintSimulated(country: string, at: string): CanaryNumber {
+  /** Prefixes of the numbers canaries already hold, counted once per run. */
+  private assignedPrefixes(country: string): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const phone of this.repo.assignedPhones(country)) {
+      const p = nationalPrefix(phone)?.prefix;
+      if (p) counts.set(p, (counts.get(p) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  private mintSimulated(country: string, at: string, prefix?: string): CanaryNumber | undefined {
     this.settleMinted();
     let minted;
     try {
-      minted = this.simulated!.mintNow(country, this.terms(country), (phone) => !this.repo.findByPhone(phone));
+      minted = this.simulated!.mintNow(country, this.terms(country), (phone) => !this.repo.findByPhone(phone), prefix);
     } catch (err) {
+      if (prefix !== undefined) return undefined;
       const reason = err instanceof Error ? err.message : String(err);
       throw new AppError('number-pool-exhausted', `no simulated number for country ${country}: ${reason} (see SIM_NUMBER_RANGES)`, 409);
     }

@@ -90,6 +90,9 @@ export type NewCanaryNumber = Pick<CanaryNumber, 'id' | 'phoneNumber' | 'country
 /** Numbers still held on the provider: everything not released. */
 const HELD = `status <> 'released'`;
 
+/** Country calling codes of the countries the tracer plants in. */
+const COUNTRY_CODES: Record<string, string> = { SA: '966', US: '1' };
+
 export class NumberRepository {
   private readonly byPhoneStmt;
 
@@ -195,14 +198,16 @@ export class NumberRepository {
   }
 
   /** A ready number of the country: not a control, never assigned, and still on the account. */
-  takeReady(country: string): CanaryNumber | undefined {
+  /** A ready number of the country at random; with a national prefix (55, 415), only one that starts with it. */
+  takeReady(country: string, nationalPrefix?: string): CanaryNumber | undefined {
     const row = this
       .stmt(
         `SELECT * FROM canary_numbers
          WHERE country = ? AND status = 'ready' AND is_control = 0 AND assigned_at IS NULL AND missing_since IS NULL
+           AND (? IS NULL OR substr(phone_number, 2) LIKE ? || '%')
          ORDER BY random() LIMIT 1`,
       )
-      .get(country) as NumberRow | undefined;
+      .get(country, nationalPrefix ?? null, `${COUNTRY_CODES[country] ?? ''}${nationalPrefix ?? ''}`) as NumberRow | undefined;
     return row && toNumber(row);
   }
 
@@ -213,6 +218,11 @@ export class NumberRepository {
   unassign(id: string): void {
     this.stmt(`DELETE FROM canary_numbers WHERE id = ? AND provider = 'simulated' AND status = 'assigned'`).run(id);
     this.stmt(`UPDATE canary_numbers SET status = 'ready', assigned_at = NULL WHERE id = ? AND status = 'assigned'`).run(id);
+  }
+
+  /** Numbers canaries hold now (assigned), for the spread of prefixes. */
+  assignedPhones(country: string): string[] {
+    return this.stmt(`SELECT phone_number FROM canary_numbers WHERE country = ? AND status = 'assigned'`).pluck().all(country) as string[];
   }
 
   markAssigned(id: string, at: string): void {

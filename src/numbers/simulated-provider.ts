@@ -126,8 +126,10 @@ export class SimulatedProvider implements NumberProvider {
     country: string,
     request: Omit<PurchaseRequest, 'phoneNumber'>,
     isFree: (phoneNumber: string) => boolean = () => true,
+    /** Only ranges whose national numbers start with these digits (a prefix the target's customers use). */
+    nationalPrefix?: string,
   ): { owned: OwnedNumber; type: NumberType; price: { price: number; currency: string } | null } {
-    const ranges = this.ranges.filter((r) => r.country === country.toUpperCase());
+    const ranges = this.ranges.filter((r) => r.country === country.toUpperCase() && (nationalPrefix === undefined || nationalNumber(`+${r.from}`).startsWith(nationalPrefix)));
     const free = (n: bigint) => !this.ownedPhones.has(`+${n}`) && isFree(`+${n}`);
     for (const range of ranges) {
       const size = range.to - range.from + 1n;

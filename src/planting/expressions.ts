@@ -24,7 +24,7 @@ export interface ExpressionContext {
 const ADDRESS = ['buildingNumber', 'street', 'district', 'city', 'postalCode', 'additionalNumber', 'shortAddress', 'state', 'zip'];
 const KNOWN: Record<string, Set<string>> = {
   persona: new Set(['locale', 'fullName', 'fullNameLatin', 'nationalId', 'phone.e164', 'phone.national', 'landline.e164',
-    'landline.national', 'accountNumber', 'premiseId', 'meterSerial', ...ADDRESS.map((a) => `address.${a}`)]),
+    'landline.national', 'accountNumber', 'openedAt', 'premiseId', 'meterSerial', ...ADDRESS.map((a) => `address.${a}`)]),
   ticket: new Set(['category', 'description', 'priority', 'status', 'intakeChannel', 'createdAt']),
   variant: new Set(['index', 'fullName', 'fullNameLatin', 'description', 'reference']),
   channel: new Set(['name', 'kind', 'dimensions.system', 'dimensions.handler', 'dimensions.shift']),

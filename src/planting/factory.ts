@@ -13,11 +13,11 @@ import { IntakeCallTarget } from './intake/target.ts';
 export function createTarget(s: ResolvedTarget, deps: { clock: () => Date }): PlantingTarget {
   switch (s.kind) {
     case 'postgres':
-      return new SqlTarget(s.name, new PostgresDriver(s), s.mapping);
+      return new SqlTarget(s.name, new PostgresDriver(s), s.mapping, { clock: deps.clock });
     case 'mysql':
-      return new SqlTarget(s.name, new MysqlDriver(s), s.mapping);
+      return new SqlTarget(s.name, new MysqlDriver(s), s.mapping, { clock: deps.clock });
     case 'sqlite':
-      return new SqlTarget(s.name, new LazySqlite(s.file), s.mapping);
+      return new SqlTarget(s.name, new LazySqlite(s.file), s.mapping, { clock: deps.clock });
     case 'http':
       return new HttpTarget(s);
     case 'csv':

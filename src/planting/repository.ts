@@ -109,3 +109,18 @@ const toItem = (r: ListRow): PlantingListItem => ({
   verifyState: r.verify_state,
   verifiedAt: r.verified_at,
 });
+
+/** Keys of every row the tracer wrote into a target, by table: learning and auditing leave them out of "real". */
+export function writtenKeys(db: Db, target: string): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const details of db.prepare('SELECT details FROM plantings WHERE target = ?').pluck().iterate(target) as IterableIterator<string>) {
+    const d = JSON.parse(details || '{}') as { rows?: Array<{ table: string; key: unknown }>; file?: string; key?: string };
+    // SQL plantings record their rows; a CSV planting its row's key (table "csv").
+    const rows = d.rows ?? (d.file && d.key !== undefined ? [{ table: 'csv', key: d.key }] : []);
+    for (const r of rows) {
+      if (!out.has(r.table)) out.set(r.table, new Set());
+      out.get(r.table)!.add(String(r.key));
+    }
+  }
+  return out;
+}

@@ -1,6 +1,15 @@
 import type { Channel } from '../channels/channels.ts';
 import { AppError } from '../errors.ts';
 import type { Persona, PlantingVariant, Ticket } from '../identities/types.ts';
+import type { TargetProfile, TargetSample } from './profile/types.ts';
+import type { AuditSource } from './audit/source.ts';
+
+/** Whether a target writes canaries in a learned shape, and why not when it does not. */
+export interface ProfileState {
+  state: 'applied' | 'none' | 'refused';
+  learnedAt?: string;
+  warning?: string;
+}
 
 /**
  * What a connector recorded about one planting (rows and keys, the request body, the CSV cells),
@@ -86,6 +95,13 @@ export interface PlantingTarget {
    * what plant() would record, so a later planting of the same canary plans its reuse of shared rows.
    */
   plan?(request: PlantingRequest): Promise<PlannedWrites>;
+  /** A bounded sample of real rows per mapped column, for learning its profile (the tracer's own rows left out). */
+  sample?(o: { limit: number; exclude: Map<string, Set<string>> }): Promise<TargetSample>;
+  /** Writes canaries in this learned shape from now on (null: declared formats again). */
+  useProfile?(profile: TargetProfile | null): void;
+  profileState?(): ProfileState;
+  /** Read access for the distinguisher panel (tracer plantings audit). */
+  auditSource?(): Promise<AuditSource>;
   /** Connects and checks the configuration against the live system (schema, credentials). */
   check?(): Promise<void>;
   close?(): Promise<void> | void;

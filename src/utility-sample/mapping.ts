@@ -9,14 +9,15 @@ export interface UtilityMappingOptions {
 
 /** The mapping as it would be written in a targets file (JSON). */
 export function utilityMappingJson(o: UtilityMappingOptions = {}) {
-  const at = o.timestamps === 'local-datetime' ? 'ticket.createdAt | local-datetime' : 'ticket.createdAt';
+  const local = o.timestamps === 'local-datetime' ? ' | local-datetime' : '';
+  const at = `ticket.createdAt${local}`;
   return {
     tables: [
       {
         table: 'customers', key: 'customer_id', generated: true, perCanary: true,
         columns: {
           full_name: 'persona.fullName', full_name_latin: 'persona.fullNameLatin', national_id: 'persona.nationalId',
-          mobile: 'persona.phone.national', landline: 'persona.landline.national', created_at: at,
+          mobile: 'persona.phone.national', landline: 'persona.landline.national', created_at: `persona.openedAt${local}`,
         },
         unique: ['national_id', 'mobile'], lookup: ['mobile'],
       },
@@ -34,7 +35,7 @@ export function utilityMappingJson(o: UtilityMappingOptions = {}) {
         table: 'accounts', key: 'account_number', perCanary: true,
         columns: {
           account_number: 'persona.accountNumber', customer_id: 'ref.customers.customer_id', premise_id: 'ref.premises.premise_id',
-          opened_at: 'ticket.createdAt | date',
+          opened_at: 'persona.openedAt | date',
         },
         unique: ['account_number'],
       },
@@ -42,7 +43,7 @@ export function utilityMappingJson(o: UtilityMappingOptions = {}) {
         table: 'meters', key: 'meter_serial', perCanary: true,
         columns: {
           meter_serial: 'persona.meterSerial', premise_id: 'ref.premises.premise_id', meter_type: "'residential'",
-          installed_at: 'ticket.createdAt | date',
+          installed_at: 'persona.openedAt | date',
         },
         unique: ['meter_serial'],
       },

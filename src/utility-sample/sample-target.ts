@@ -70,16 +70,16 @@ export function insertCustomerWithTicket(
          VALUES (?, ?, ?, ?, ?, ?)`,
       )
       .run(persona.fullName, persona.fullNameLatin ?? null, persona.nationalId ?? null, persona.phone.national,
-        persona.landline?.national ?? null, ticket.createdAt).lastInsertRowid;
+        persona.landline?.national ?? null, persona.openedAt).lastInsertRowid;
     db.prepare(
       `INSERT INTO premises (premise_id, building_number, street, district, city, region_code, postal_code,
          additional_number, short_address)
        VALUES (@premiseId, @buildingNumber, @street, @district, @city, @regionCode, @postalCode, @additionalNumber, @shortAddress)`,
     ).run(premiseValues(persona));
     db.prepare('INSERT INTO accounts (account_number, customer_id, premise_id, opened_at) VALUES (?, ?, ?, ?)')
-      .run(persona.accountNumber, customerId, persona.premiseId, ticket.createdAt.slice(0, 10));
+      .run(persona.accountNumber, customerId, persona.premiseId, persona.openedAt.slice(0, 10));
     db.prepare('INSERT INTO meters (meter_serial, premise_id, meter_type, installed_at) VALUES (?, ?, ?, ?)')
-      .run(persona.meterSerial, persona.premiseId, 'residential', ticket.createdAt.slice(0, 10));
+      .run(persona.meterSerial, persona.premiseId, 'residential', persona.openedAt.slice(0, 10));
   }
   return Number(
     db
@@ -99,7 +99,7 @@ export function insertCustomerWithTicket(
  * account, meter and ticket; the ticket id is the external reference.
  */
 export class SampleUtilityTarget extends SqlTarget {
-  constructor(db: UtilityDb) {
-    super(SAMPLE_TARGET, new SqliteDriver(db, true), utilityMapping(), { routingFor: sampleRouting });
+  constructor(db: UtilityDb, clock?: () => Date) {
+    super(SAMPLE_TARGET, new SqliteDriver(db, true), utilityMapping(), { routingFor: sampleRouting, clock });
   }
 }

@@ -52,7 +52,7 @@ describe('a dry run', () => {
     expect(sql[1]).toBe('INSERT INTO "customers" ("full_name", "full_name_latin", "national_id", "mobile", "landline", "created_at") VALUES ($1, $2, $3, $4, $5, $6) RETURNING "customer_id", "mobile"');
     expect(sql.at(-1)).toBe('COMMIT');
     const accounts = cisDay.steps.find((s: { sql: string }) => s.sql.startsWith('INSERT INTO "accounts"'));
-    expect(accounts.params).toEqual([first.persona.accountNumber, '<generated customers.customer_id>', first.persona.premiseId, first.ticket.createdAt.slice(0, 10)]);
+    expect(accounts.params).toEqual([first.persona.accountNumber, '<generated customers.customer_id>', first.persona.premiseId, first.persona.openedAt.slice(0, 10)]);
     // Values only ever travel as parameters.
     expect(sql.join('\n')).not.toContain(first.persona.accountNumber);
     // The second channel into the same database reuses the customer rows: only its ticket is new.

@@ -8,6 +8,10 @@ import { compileExpression, requestContext, type Expression } from '../expressio
 import type { CsvSettings } from '../settings.ts';
 import type { PlannedWrites, PlantResult, PlantingDetails, PlantingRequest, PlantingTarget, VerifyResult } from '../target.ts';
 import { csvRecord, neutraliseCell, parseCsv, quoteCell } from './format.ts';
+import { ProfileShaper } from '../profile/shaper.ts';
+import type { TargetProfile, TargetSample } from '../profile/types.ts';
+import type { ProfileState } from '../target.ts';
+import { CSV_TABLE, headerHash, sampleCsv } from './profiled.ts';
 
 const ROOTS = { roots: ['persona', 'ticket', 'variant', 'channel', 'routing', 'externalRef'] };
 
@@ -23,11 +27,33 @@ export class CsvTarget implements PlantingTarget {
   readonly name: string;
   private readonly columns: Expression[];
   private readonly keyIndex: number;
+  private shaper: ProfileShaper | null = null;
+  private profileWarning: string | undefined;
 
   constructor(private readonly s: CsvSettings, private readonly clock: () => Date) {
     this.name = s.name;
     this.columns = s.columns.map((c) => compileExpression(c.value, ROOTS));
     this.keyIndex = s.keyColumn ? s.columns.findIndex((c) => c.header === s.keyColumn) : 0;
+  }
+
+  /** Real rows: the CSV files already in the directory with this target's header. */
+  async sample(o: { limit: number; exclude: Map<string, Set<string>> }): Promise<TargetSample> {
+    return sampleCsv(this.s, this.keyIndex, o.limit, o.exclude.get(CSV_TABLE) ?? new Set());
+  }
+
+  /** Cells are drawn to the profile (phone layout, id scheme, dates, shares); a profile of another header is refused. */
+  useProfile(profile: TargetProfile | null): void {
+    this.profileWarning = profile && profile.schemaHash !== headerHash(this.s)
+      ? `target "${this.name}": the profile learned ${profile.learnedAt} has another header; canaries use declared formats` : undefined;
+    const columns = Object.fromEntries(this.s.columns.map((c) => [c.header, c.value]));
+    const key = this.s.columns[this.keyIndex]!.header;
+    this.shaper = profile && !this.profileWarning
+      ? new ProfileShaper(profile, CSV_TABLE, [{ table: CSV_TABLE, key, generated: false, unique: [key], lookup: [key], columns }], this.clock) : null;
+  }
+
+  profileState(): ProfileState {
+    if (this.profileWarning) return { state: 'refused', warning: this.profileWarning };
+    return this.shaper ? { state: 'applied', learnedAt: this.shaper.profile.learnedAt } : { state: 'none' };
   }
 
   async plant(r: PlantingRequest): Promise<PlantResult> {
@@ -97,7 +123,9 @@ export class CsvTarget implements PlantingTarget {
   private cellsFor(r: PlantingRequest): string[] {
     const ctx = requestContext(r);
     return this.columns.map((ex, i) => {
-      const v = ex.evaluate(ctx, `target "${this.name}" column ${this.s.columns[i]!.header}`);
+      const header = this.s.columns[i]!.header;
+      const raw = ex.evaluate(ctx, `target "${this.name}" column ${header}`);
+      const v = this.shaper ? this.shaper.shape(CSV_TABLE, header, raw, ctx) : raw;
       return neutraliseCell(v === null ? '' : String(v));
     });
   }

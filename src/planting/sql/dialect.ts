@@ -70,3 +70,32 @@ export function updateByKeyStatement(d: Dialect, table: string, set: Record<stri
 
 /** SQLite has no boolean type and better-sqlite3 refuses JS booleans. */
 const bindable = (d: Dialect) => (v: Scalar): Scalar => (d === 'sqlite' && typeof v === 'boolean' ? (v ? 1 : 0) : v);
+
+/** A bounded page of a table in key order: the newest `limit` rows (desc), or the next page after a key (asc). */
+export function pageStatement(d: Dialect, table: string, columns: string[], key: string, o: { limit: number; after?: Scalar; newest?: boolean }): Statement {
+  const q = (s: string) => quoteIdent(d, s);
+  const limit = Math.max(1, Math.floor(o.limit));
+  const where = o.after === undefined ? '' : ` WHERE ${q(key)} > ${placeholders(d)()}`;
+  return {
+    sql: `SELECT ${columns.map(q).join(', ')} FROM ${q(table)}${where} ORDER BY ${q(key)} ${o.newest ? 'DESC' : 'ASC'} LIMIT ${limit}`,
+    params: o.after === undefined ? [] : [bindable(d)(o.after)],
+  };
+}
+
+/** The highest counter a column holds among values that start with the prefix (T100500 → T100501 next). */
+export function counterHighStatement(d: Dialect, table: string, column: string, prefix: string): Statement {
+  const text = `CAST(${quoteIdent(d, column)} AS ${d === 'mysql' ? 'CHAR' : 'TEXT'})`;
+  const where = prefix ? ` WHERE substr(${text}, 1, ${prefix.length}) = ${placeholders(d)()}` : '';
+  return {
+    sql: `SELECT ${text} AS v FROM ${quoteIdent(d, table)}${where} ORDER BY length(${text}) DESC, ${text} DESC LIMIT 1`,
+    params: prefix ? [prefix] : [],
+  };
+}
+
+/** Rows whose column holds one of the values (the parents of a page of rows). */
+export function selectInStatement(d: Dialect, table: string, columns: string[], column: string, values: Scalar[]): Statement {
+  const q = (s: string) => quoteIdent(d, s);
+  if (d === 'postgres') return { sql: `SELECT ${columns.map(q).join(', ')} FROM ${q(table)} WHERE ${q(column)} = ANY($1)`, params: [values] };
+  const next = placeholders(d);
+  return { sql: `SELECT ${columns.map(q).join(', ')} FROM ${q(table)} WHERE ${q(column)} IN (${values.map(() => next()).join(', ')})`, params: values.map(bindable(d)) };
+}

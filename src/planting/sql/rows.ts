@@ -6,6 +6,8 @@ import type { PlantingDetails } from '../target.ts';
 import type { SqlMapping, SqlTableMapping } from '../settings.ts';
 import { insertStatement, type Dialect, type Statement } from './dialect.ts';
 import type { Row, SqlTx } from './driver.ts';
+import type { ProfileShaper } from '../profile/shaper.ts';
+import { refuseHeldCodes, takeArrivals, takeCounters } from './profiled.ts';
 
 /** One row a planting wrote (or reused from a sibling planting of the same canary). */
 export interface WrittenRow {
@@ -27,6 +29,8 @@ const MAX_PARAMS = 30_000;
 
 export class RowWriter {
   readonly compiled: Map<string, Map<string, Expression>>;
+  /** The target's learned shape, when it has one: every rendered value passes through it. */
+  shaper: ProfileShaper | null = null;
 
   constructor(private readonly target: string, private readonly dialect: Dialect, private readonly mapping: SqlMapping) {
     this.compiled = new Map(
@@ -36,7 +40,10 @@ export class RowWriter {
 
   render(t: SqlTableMapping, ctx: ExpressionContext): Record<string, Scalar> {
     const out: Record<string, Scalar> = {};
-    for (const [col, ex] of this.compiled.get(t.table)!) out[col] = ex.evaluate(ctx, `target "${this.target}" ${t.table}.${col}`);
+    for (const [col, ex] of this.compiled.get(t.table)!) {
+      const value = ex.evaluate(ctx, `target "${this.target}" ${t.table}.${col}`);
+      out[col] = this.shaper && !ex.roots.has('ref') ? this.shaper.shape(t.table, col, value, ctx) : value;
+    }
     return out;
   }
 
@@ -54,6 +61,11 @@ export class RowWriter {
           remaining.push({ i, values: this.render(t, r.ctx) });
         }
       });
+      if (this.shaper && remaining.length) {
+        await takeCounters(tx, this.dialect, t, remaining.map((x) => x.values), this.shaper);
+        await takeArrivals(tx, this.dialect, t, remaining.map((x) => x.values), this.shaper);
+        await refuseHeldCodes(tx, this.dialect, this.target, t, remaining.map((x) => x.values), this.shaper);
+      }
       const keys = await this.insert(tx, t, remaining.map((x) => x.values));
       remaining.forEach(({ i, values }, j) => {
         written[i]!.push({ table: t.table, key: keys[j]!, values, inserted: true });

@@ -6,7 +6,11 @@ import type { Persona, Ticket } from '../../identities/types.ts';
 import { AppError } from '../../errors.ts';
 import { requestContext, type ExpressionContext, type Scalar } from '../expressions.ts';
 import type { SqlMapping, SqlTableMapping } from '../settings.ts';
-import type { PlannedStep, PlannedWrites, PlantResult, PlantingDetails, PlantingRequest, PlantingTarget, VerifyResult, WithdrawContext } from '../target.ts';
+import type { PlannedStep, PlannedWrites, PlantResult, PlantingDetails, PlantingRequest, PlantingTarget, ProfileState, VerifyResult, WithdrawContext } from '../target.ts';
+import { ProfileShaper } from '../profile/shaper.ts';
+import type { TargetProfile, TargetSample } from '../profile/types.ts';
+import { sampleTables, schemaHash } from './profiled.ts';
+import { sqlAuditSource, type AuditSource } from '../audit/source.ts';
 import { sameValue } from '../compare.ts';
 import { deleteByKeyStatement, existingValuesStatement, selectByKeyStatement, selectWhereStatement, updateByKeyStatement } from './dialect.ts';
 import { targetError, type SqlDriver } from './driver.ts';
@@ -15,6 +19,8 @@ import { RecordingTx, RowWriter, rowId, rowsOf, type WrittenRow } from './rows.t
 export interface SqlTargetOptions {
   /** Routing a channel's tickets carry when the channel names none (the sample's per-kind queues). */
   routingFor?: (channel: Channel) => Record<string, string>;
+  /** The tracer's clock: canary tickets drawn to a profile are never dated after it. */
+  clock?: () => Date;
 }
 
 export class SqlTarget implements PlantingTarget {
@@ -24,6 +30,8 @@ export class SqlTarget implements PlantingTarget {
   private readonly ticket: SqlTableMapping;
   /** Routing values already seen on real records: checked once per run. */
   private readonly knownRouting = new Set<string>();
+  private profile: TargetProfile | null = null;
+  private profileWarning: string | undefined;
 
   constructor(
     readonly name: string,
@@ -44,6 +52,34 @@ export class SqlTarget implements PlantingTarget {
       throw err;
     });
     return this.ready;
+  }
+
+  /** Canaries are drawn to the learned profile from now on; checked against the live schema on first use. */
+  useProfile(profile: TargetProfile | null): void {
+    this.profile = profile;
+    this.profileWarning = undefined;
+    this.writer.shaper = profile ? new ProfileShaper(profile, this.ticket.table, this.mapping.tables, this.opts.clock) : null;
+    if (this.ready) this.ready = this.ready.then(() => this.validateSchema());
+  }
+
+  profileState(): ProfileState {
+    if (this.profileWarning) return { state: 'refused', warning: this.profileWarning };
+    return this.profile ? { state: 'applied', learnedAt: this.profile.learnedAt } : { state: 'none' };
+  }
+
+  async sample(o: { limit: number; exclude: Map<string, Set<string>> }): Promise<TargetSample> {
+    await this.check();
+    try {
+      return await sampleTables(this.driver, this.mapping, o.limit, o.exclude);
+    } catch (err) {
+      throw targetError(this.name, err);
+    }
+  }
+
+  /** What the distinguisher panel reads: the mapped tables, page by page. */
+  async auditSource(): Promise<AuditSource> {
+    await this.check();
+    return sqlAuditSource(this.driver, this.mapping, this.ticket.table);
   }
 
   async plant(r: PlantingRequest): Promise<PlantResult> {
@@ -146,12 +182,13 @@ export class SqlTarget implements PlantingTarget {
     const ctx = this.contextFor(r);
     const rows: WrittenRow[] = [];
     for (const t of this.mapping.tables) {
-      const lookup = t.lookup ?? (t.generated ? [] : [t.key]);
+      const lookup = this.lookupColumns(t);
       if (lookup.length === 0) {
         throw new AppError('lookup-unsupported', `target "${this.name}": table ${t.table} declares no look-up columns`, 409);
       }
       const values = this.writer.render(t, ctx);
-      const where = Object.fromEntries(lookup.map((c) => [c, values[c] ?? null]));
+      const present = lookup.filter((c) => values[c] !== null && values[c] !== undefined);
+      const where = Object.fromEntries((present.length ? present : lookup).map((c) => [c, values[c] ?? null]));
       const found = await this.read(selectWhereStatement(this.driver.dialect, t.table, [t.key], where));
       if (found.length === 0) return null;
       if (found.length > 1) throw new AppError('lookup-ambiguous', `target "${this.name}": ${found.length} rows of ${t.table} match`, 409);
@@ -164,6 +201,16 @@ export class SqlTarget implements PlantingTarget {
 
   async close(): Promise<void> {
     await this.driver.close();
+  }
+
+  /** Counter columns take their value at write time, so a look-up cannot rebuild them: the table's other columns stand in. */
+  private lookupColumns(t: SqlTableMapping): string[] {
+    const declared = t.lookup ?? (t.generated ? [] : [t.key]);
+    const shaper = this.writer.shaper;
+    const counters = new Set([...(shaper?.counters(t.table).map((c) => c.column) ?? []), ...[shaper?.arrivalColumn(t.table) ?? []].flat()]);
+    if (!declared.some((c) => counters.has(c))) return declared;
+    const rest = declared.filter((c) => !counters.has(c));
+    return rest.length ? rest : Object.keys(t.columns).filter((c) => !counters.has(c) && c !== t.key);
   }
 
   private contextFor(r: PlantingRequest): ExpressionContext {
@@ -225,5 +272,10 @@ export class SqlTarget implements PlantingTarget {
     for (const rc of this.mapping.routingChecks) need(rc.table, [rc.column]);
     const w = this.mapping.withdraw;
     if (w.mode === 'status') for (const [table, set] of Object.entries(w.set)) need(table, Object.keys(set));
+    if (this.profile && this.profile.schemaHash !== schemaHash(schema, this.mapping)) {
+      this.profileWarning = `target "${this.name}": the profile learned ${this.profile.learnedAt} is older than the target's schema; ` +
+        'canaries use declared formats until "tracer targets learn" is run again';
+      this.writer.shaper = null;
+    }
   }
 }

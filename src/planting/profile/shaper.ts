@@ -1,0 +1,271 @@
+// Writing a canary in the target's own shape: each mapped column's value, as the mapping renders
+// it from the canary, is turned into the form the target's real rows have — its phone layout,
+// its date spread, its category shares and null rate, its id scheme. The canary's own number stays
+// its number; only how it is written changes. Every draw is seeded by the canary and the column,
+// so rendering the same planting again (dry run, reconcile) gives the same values.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { compileFormat, drawValue, type CompiledFormat } from '../../identities/formats.ts';
+import type { Random } from '../../identities/random.ts';
+import { seedFrom } from '../../identities/random.ts';
+import type { ExpressionContext, Scalar } from '../expressions.ts';
+import { parseWallTime, wallInstant, zoneMinutes } from './learn.ts';
+import type { ColumnProfile, DateShape, PhoneShape, TargetProfile } from './types.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface ShapedTable {
+  table: string;
+  key: string;
+  generated: boolean;
+  unique: string[];
+  lookup?: string[];
+  columns: Record<string, string>;
+}
+
+export interface Counter {
+  column: string;
+  prefix: string;
+  width: number;
+  step: number;
+}
+
+/** A small seeded generator (mulberry32): thousands of columns a batch, no faker instance each. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class ProfileShaper {
+  private readonly byColumn = new Map<string, ColumnProfile>();
+  private readonly formats = new Map<string, CompiledFormat>();
+
+  constructor(readonly profile: TargetProfile, private readonly ticketTable: string, private readonly tables: ShapedTable[], private readonly clock?: () => Date) {
+    for (const c of profile.columns) if (!c.note) this.byColumn.set(`${c.table}.${c.column}`, c);
+    for (const c of this.byColumn.values()) {
+      if (c.code?.sequence !== 'random') continue;
+      try {
+        this.formats.set(`${c.table}.${c.column}`, compileFormat({ pattern: c.code.pattern, prefix: c.code.prefix, checkDigit: c.code.checkDigit }, 'profile'));
+      } catch {
+        // A learned pattern that cannot yield varied values (all literal) is not redrawn from.
+      }
+    }
+  }
+
+  /** Columns of a table filled with the next free counter value inside the planting's transaction. */
+  counters(table: string): Counter[] {
+    const t = this.tables.find((x) => x.table === table);
+    return Object.keys(t?.columns ?? {}).flatMap((column) => {
+      const c = this.byColumn.get(`${table}.${column}`);
+      if (c?.code?.sequence !== 'counter' || !c.code.counter || column === t!.key && t!.generated) return [];
+      const { prefix, width, medianGap } = c.code.counter;
+      return [{ column, prefix, width, step: Math.max(1, Math.round(medianGap)) }];
+    });
+  }
+
+  /**
+   * The ticket table's creation time, when the table's key rises with time: canaries of a batch
+   * take times after the newest real ticket's, in key order, in the target's busy hours.
+   */
+  arrivalColumn(table: string): string | undefined {
+    const t = this.tables.find((x) => x.table === table);
+    if (table !== this.ticketTable || !t) return undefined;
+    const rising = t.generated || this.counters(table).length > 0;
+    const c = [...this.byColumn.values()].find((x) => x.table === table && x.date && x.date.layout !== 'date' && /ticket\.createdAt/.test(x.source));
+    return rising ? c?.column : undefined;
+  }
+
+  /** Times between the newest real ticket and the batch's own latest time, ascending, one per row. */
+  arrivals(table: string, rows: Array<Record<string, Scalar>>, newest: string | null): void {
+    const column = this.arrivalColumn(table)!;
+    const d = this.byColumn.get(`${table}.${column}`)!.date!;
+    const instants = rows.map((r) => wallInstant(String(r[column] ?? ''))).filter((x): x is number => x !== null);
+    if (instants.length === 0) return;
+    // Between the newest ticket already there and now (the tracer's clock, else the batch's latest drawn time).
+    const now = this.clock ? this.clock().getTime() : Math.max(...instants);
+    const after = newest === null ? null : wallInstant(newest);
+    const lo = after === null ? now - DAY_MS : Math.min(after, now);
+    const hi = after !== null && after >= now ? after + 600_000 : now;
+    const cap = hi;
+    const rnd = seeded(seedFrom(table, String(newest), rows.length, cap));
+    const offset = d.offsetMinutes ?? 0;
+    const peak = Math.max(...d.hours);
+    const draw = () => {
+      for (let i = 0; i < 50; i++) {
+        const at = lo + rnd() * (hi - lo);
+        const hour = new Date(at + offset * 60_000).getUTCHours();
+        if (rnd() * peak < d.hours[hour]!) return at;
+      }
+      return lo + rnd() * Math.min(600_000, hi - lo);
+    };
+    const times = rows.map(draw).sort((a, b) => a - b);
+    // A ticket is dated when it is entered: the batch's last one carries the planting moment itself,
+    // unless that moment is an hour the target never logs tickets in.
+    if (this.clock && d.hours[new Date(now + offset * 60_000).getUTCHours()]! > 0 && now > lo) times[times.length - 1] = now;
+    rows.forEach((r, i) => (r[column] = formatWall(Math.floor(times[i]! / 1000) * 1000, d, offset)));
+  }
+
+  /** Columns whose values were redrawn in the target's id scheme: their uniqueness is checked at write time. */
+  redrawnCodes(table: string): string[] {
+    return [...this.formats.keys()]
+      .filter((k) => k.startsWith(`${table}.`) && !/^ref\.|nationalId|phone|landline/.test(this.byColumn.get(k)!.source))
+      .map((k) => k.slice(table.length + 1));
+  }
+
+  shape(table: string, column: string, value: Scalar, ctx: ExpressionContext): Scalar {
+    const c = this.byColumn.get(`${table}.${column}`);
+    const t = this.tables.find((x) => x.table === table);
+    if (!c || !t || value === null) return value;
+    const rnd = seeded(seedFrom(ctx.persona?.accountNumber ?? '', ctx.variant?.index ?? 0, table, column));
+    if (this.mayNull(c, t) && rnd() < c.nullRate) return null;
+    switch (c.kind) {
+      case 'phone':
+        return formatPhone(String(value), c.phone!) ?? value;
+      case 'date':
+      case 'datetime':
+        return this.shapeDate(String(value), c.date!, table, ctx, rnd) ?? value;
+      case 'category':
+        return this.redrawCategory(c, String(value)) ? drawShare(c.category!.shares, rnd()) ?? value : value;
+      case 'code':
+        return this.shapeCode(table, column, String(value), c, rnd);
+      default:
+        return value;
+    }
+  }
+
+  /** Columns that find a row again or tie rows together are never blanked; optional sources are blank on their own. */
+  private mayNull(c: ColumnProfile, t: ShapedTable): boolean {
+    if (c.nullRate < 0.02 || c.column === t.key || t.unique.includes(c.column) || t.lookup?.includes(c.column)) return false;
+    return !/^ref\.|phone|landline|\?\?/.test(c.source);
+  }
+
+  /**
+   * A ticket's status and intake channel are drawn in the target's proportions. Other categories
+   * hang together with the rest of the canary (a city with its postal code, a priority with its
+   * complaint, a queue with its channel) and are redrawn only when the target never uses the value.
+   */
+  private redrawCategory(c: ColumnProfile, value: string): boolean {
+    if (/^(ref\.|routing\.|')/.test(c.source)) return false;
+    return /^ticket\.(status|intakeChannel)\b/.test(c.source) || !(value in c.category!.shares);
+  }
+
+  private shapeCode(table: string, column: string, value: string, c: ColumnProfile, rnd: () => number): Scalar {
+    const format = this.formats.get(`${table}.${column}`);
+    if (!format || /nationalId|phone|landline/.test(c.source) || fits(value, format)) return value;
+    return drawValue(format, randomFrom(rnd), `profile ${table}.${column}`);
+  }
+
+  private shapeDate(value: string, d: DateShape, table: string, ctx: ExpressionContext, rnd: () => number): string | undefined {
+    const w = parseWallTime(value);
+    if (!w) return undefined;
+    const written = Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - (zoneMinutes(w.zone) ?? 0) * 60_000;
+    const offset = d.offsetMinutes ?? 0;
+    const instant = table === this.ticketTable ? recentInstant(written, d, offset, rnd) : this.historicInstant(ctx, d, offset, written);
+    return formatWall(instant, d, offset);
+  }
+
+  /**
+   * An account's dates: one age per canary, shared by every history column (drawn from the first
+   * one's ages), and one calendar day in the target's own zone, so a customer created and an
+   * account opened on the same day in real rows are on the same day in canaries too.
+   */
+  private historicInstant(ctx: ExpressionContext, d: DateShape, offset: number, written: number): number {
+    const anchor = ctx.ticket ? Date.parse(ctx.ticket.createdAt) : written;
+    const persona = ctx.persona?.accountNumber ?? '';
+    const age = Math.max(1, quantileAt(this.historyAges(d), seeded(seedFrom(persona, 'history-age'))()));
+    const zone = this.zoneOffset();
+    const localDay = Math.floor((anchor - age * DAY_MS + zone * 60_000) / DAY_MS) * DAY_MS;
+    const hour = d.layout === 'date' ? 12 : weightedIndex(d.hours, seeded(seedFrom(persona, 'history-hour'))());
+    const minute = Math.floor(seeded(seedFrom(persona, 'history-minute'))() * 3600);
+    return localDay + hour * 3600_000 + minute * 1000 - (d.layout === 'date' ? 0 : offset) * 60_000;
+  }
+
+  /** The zone the target writes local times in (the first zoned date column's), for calendar days. */
+  private zoneOffset(): number {
+    for (const c of this.byColumn.values()) if (c.date?.offsetMinutes != null) return c.date.offsetMinutes;
+    return 0;
+  }
+
+  /** The first history date column's ages: every history column of one canary uses the same age. */
+  private historyAges(fallback: DateShape): number[] {
+    for (const c of this.byColumn.values()) if (c.date && c.table !== this.ticketTable && !/^ref\./.test(c.source)) return c.date.ageDays;
+    return fallback.ageDays;
+  }
+}
+
+/** A new complaint keeps its week: the day and hour are drawn from the target's weekday and hour shares, never after it was made. */
+function recentInstant(written: number, d: DateShape, offset: number, rnd: () => number): number {
+  const local = written + offset * 60_000;
+  const today = Math.floor(local / DAY_MS) * DAY_MS;
+  const dayWeights = Array.from({ length: 7 }, (_, k) => d.weekdays[new Date(today - k * DAY_MS).getUTCDay()]!);
+  for (let tries = 0; tries < 20; tries++) {
+    const k = weightedIndex(dayWeights, rnd());
+    const hourWeights = d.hours.map((h, hour) => (k === 0 && today + hour * 3600_000 > local ? 0 : h));
+    if (hourWeights.every((h) => h === 0)) continue;
+    const hour = weightedIndex(hourWeights, rnd());
+    const at = today - k * DAY_MS + hour * 3600_000 + Math.floor(rnd() * 3600) * 1000;
+    if (at <= local) return at - offset * 60_000;
+  }
+  return written;
+}
+
+function formatWall(instant: number, d: DateShape, offset: number): string {
+  const iso = new Date(instant + offset * 60_000).toISOString();
+  const [date, time] = [iso.slice(0, 10), iso.slice(11, 19)];
+  if (d.layout === 'date') return date;
+  if (d.layout === 'space') return `${date} ${time}`;
+  if (d.layout === 'iso-z') return new Date(instant).toISOString().slice(0, 19) + 'Z';
+  const sign = offset >= 0 ? '+' : '-';
+  const zone = `${sign}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
+  return `${date}${d.layout === 'iso-offset' ? 'T' : ' '}${time}${zone}`;
+}
+
+/** The canary's number, written the way the target writes numbers. */
+export function formatPhone(value: string, shape: PhoneShape): string | undefined {
+  const p = parsePhoneNumberFromString(value, shape.country);
+  if (!p?.isValid()) return undefined;
+  const n = p.nationalNumber, cc = p.countryCallingCode;
+  const digits = shape.form === 'trunk' ? `0${n}` : shape.form === 'bare' ? n : shape.form === 'cc' ? `${cc}${n}` : `00${cc}${n}`;
+  const slots = [...shape.mask].filter((ch) => ch === '#').length;
+  if (slots !== digits.length) return p.formatNational();
+  let i = 0;
+  return [...shape.mask].map((ch) => (ch === '#' ? digits[i++]! : ch)).join('');
+}
+
+function fits(value: string, f: CompiledFormat): boolean {
+  if (value.length !== f.slots.length) return false;
+  return f.slots.every((s, i) => (s.kind === 'digit' ? /\d/.test(value[i]!) : s.kind === 'letter' ? /[A-Za-z]/.test(value[i]!) : value[i] === s.char));
+}
+
+function drawShare(shares: Record<string, number>, r: number): string | undefined {
+  const entries = Object.entries(shares);
+  if (entries.length === 0) return undefined;
+  return entries[weightedIndex(entries.map(([, s]) => s), r)]![0];
+}
+
+export function weightedIndex(weights: readonly number[], r: number): number {
+  const total = weights.reduce((a, b) => a + b, 0);
+  let x = r * total;
+  for (const [i, w] of weights.entries()) {
+    if (x < w) return i;
+    x -= w;
+  }
+  for (let i = weights.length - 1; i > 0; i--) if (weights[i]! > 0) return i;
+  return 0;
+}
+
+/** Linear interpolation between the stored 5 % quantiles. */
+export function quantileAt(q: number[], u: number): number {
+  const x = u * (q.length - 1);
+  const i = Math.min(q.length - 2, Math.floor(x));
+  return q[i]! + (q[i + 1]! - q[i]!) * (x - i);
+}
+
+/** The identities' format drawer asks only for integers. */
+function randomFrom(rnd: () => number): Random {
+  return { int: (min: number, max: number) => min + Math.floor(rnd() * (max - min + 1)) } as unknown as Random;
+}
