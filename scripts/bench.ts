@@ -12,6 +12,7 @@ import { plantingBench } from './bench/planting.ts';
 import { cliBench } from './bench/cli.ts';
 import { alertsBench } from './bench/alerts.ts';
 import { stealthBench } from './bench/stealth.ts';
+import { dashboardBench } from './bench/dashboard.ts';
 
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -132,6 +133,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   alerts: alertsBench,
   // Learn and audit times for 100,000 real rows; profiled planting beside a raw INSERT (scripts/bench/stealth.ts).
   stealth: stealthBench,
+  // The dashboard's pages over a large store vs the JSON API's page (scripts/bench/dashboard.ts).
+  dashboard: dashboardBench,
 };
 const only = process.env.BENCH_ONLY;
 if (only && !(only in SECTIONS)) throw new Error(`BENCH_ONLY must be one of ${Object.keys(SECTIONS).join(', ')}`);

@@ -43,6 +43,7 @@ import { apiRouter } from './api/router.ts';
 import { errorHandler, notFoundHandler } from './api/errors.ts';
 import { requestLog } from './api/request-log.ts';
 import { refuseMalformedUrl } from './text/unicode.ts';
+import { dashboardRouter } from './dashboard/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -184,6 +185,7 @@ export function createApp(deps: AppDeps): App {
     res.json({ status: 'ok' });
   });
   api.use('/api/v1', apiRouter(services));
+  api.use(dashboardRouter(services));
   api.use(notFoundHandler);
   api.use(errorHandler(log));
 
