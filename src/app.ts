@@ -44,6 +44,7 @@ import { errorHandler, notFoundHandler } from './api/errors.ts';
 import { requestLog } from './api/request-log.ts';
 import { refuseMalformedUrl } from './text/unicode.ts';
 import { dashboardRouter } from './dashboard/index.ts';
+import { composeCases } from './cases/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -144,6 +145,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
       // Verdicts off the event loop; a verdict that changed is published as an event (src/attribution/verdict-watch.ts).
       report: () => verdictWatch.refresh(),
     }),
+    ...composeCases({ db, evidence, clock, tracerDb: config.tracerDb, keyFile: config.evidence.keyFile, report: (q) => attribution.report(q) }),
     /** Set by the server: start draining the outbox after a commit, off the request path. */
     setDrainTrigger(fn: () => void) {
       drainSoon = fn;

@@ -13,6 +13,8 @@ import { alertsRouter } from './alerts.ts';
 import { securityEventsRouter } from './security-events.ts';
 import { evidenceRouter } from './evidence.ts';
 import { refuseLoneSurrogates, requireUtf8Body } from '../text/unicode.ts';
+import { casesRouter } from './cases.ts';
+import { reportExportRouter } from './report-export.ts';
 
 const reportQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
@@ -35,6 +37,8 @@ export function apiRouter(s: Services): express.Router {
   r.use(accessRouter(s));
   r.use(alertsRouter(s));
   r.use(securityEventsRouter(s));
+  r.use(casesRouter(s));
+  r.use(reportExportRouter(s));
 
   r.get('/report', requirePermission('report:read'), async (req, res) => {
     const q = reportQuery.parse(req.query);

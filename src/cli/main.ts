@@ -39,7 +39,10 @@ const GROUPS: CommandGroup[] = [
   },
   {
     commands: { evidence: 'the hash-chained evidence log: verify, anchor, read', keys: "the instance's signing key (Ed25519)" },
-    load: async () => (await import('./commands/evidence.ts')).registerEvidenceCommands,
+    load: async () => {
+      const [{ registerEvidenceCommands }, { registerBundleCommands }] = await Promise.all([import('./commands/evidence.ts'), import('./commands/bundles.ts')]);
+      return (program: Command) => (registerEvidenceCommands(program), registerBundleCommands(program));
+    },
   },
   { commands: { 'security-events': 'forged and refused webhooks, counted per minute, source, path and reason' }, load: async () => (await import('./commands/security-events.ts')).registerSecurityEventCommands },
   { commands: { token: 'API tokens (admin, seeder, investigator)', audit: 'who read the canary registry, newest first (admin)' }, load: async () => (await import('./commands/tokens.ts')).registerTokenCommands },
@@ -48,6 +51,7 @@ const GROUPS: CommandGroup[] = [
   { commands: { numbers: 'canary numbers: provision, burn-in, controls, reconcile, release' }, load: async () => (await import('./commands/numbers.ts')).registerNumberCommands },
   { commands: { alerts: 'alert outputs (webhook, Slack, Teams, Discord, Google Chat, email, SMS): add, list, test, enable, remove' }, load: async () => (await import('./commands/alerts.ts')).registerAlertCommands },
   { commands: { targets: "the utility's systems canaries are planted into: learn their shape, show profiles" }, load: async () => (await import('./commands/targets.ts')).registerTargetCommands },
+  { commands: { cases: 'investigations: open, link, note, report (PDF/HTML, Arabic or English)' }, load: async () => (await import('./commands/cases.ts')).registerCaseCommands },
   { commands: { campaigns: 'ask "which of these channels leak?" with a design; plan it by simulation first' }, load: async () => (await import('./commands/campaigns.ts')).registerCampaignCommands },
 ];
 

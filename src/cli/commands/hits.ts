@@ -4,6 +4,7 @@ import { presentHit } from '../../api/present.ts';
 import { notFound } from '../../errors.ts';
 import { HIT_CLASSIFICATIONS, HIT_KINDS, type Hit } from '../../hits/hit.ts';
 import { formatReport } from '../format.ts';
+import { EXPORT_FORMATS, exportReport } from '../../exports/report.ts';
 import { neutralise, terminalJson } from '../../text/unicode.ts';
 import { flags, instantFlag, print, withApp, withStore } from '../context.ts';
 import { listFlags, listFlagSchema, writeList, type ListSpec } from '../output.ts';
@@ -86,9 +87,12 @@ export function registerHitCommands(program: Command): void {
     .option('--limit <n>', 'channels per page (default 200)')
     .option('--cursor <cursor>', 'the page after the one that printed this cursor')
     .option('--rebuild', 'read every fact again instead of the kept decode')
+    .option('--format <f>', 'csv or jsonl: every channel as rows, streamed (--bom for spreadsheets)')
+    .option('--bom', 'with --format csv: start with a UTF-8 BOM')
     .action(async (o) => {
-      await withApp('report:read', ({ services }) => {
+      await withApp('report:read', async ({ services }) => {
         if (o.rebuild) services.attribution.rebuild();
+        if (o.format) return void (await exportReport((q) => services.report(q), z.enum(EXPORT_FORMATS).parse(o.format), (c) => void process.stdout.write(c), { bom: !!o.bom }));
         const limit = o.limit === undefined ? undefined : z.coerce.number().int().min(1).max(1000).parse(o.limit);
         const r = services.report({ limit, cursor: o.cursor });
         print(o.json, r, () => formatReport(r));

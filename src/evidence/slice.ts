@@ -1,0 +1,59 @@
+import type { Db } from '../store/db.ts';
+import { GENESIS_HASH } from './log.ts';
+
+// Read-only views of the evidence log for cases and bundles. Nothing here writes the log.
+
+export interface RawEntry {
+  seq: number; at: string; kind: string; subject: string; payload: string; prev_hash: string; hash: string;
+  /** Present once entries bind fact rows (the evidence-binding migration); null on entries that bind none. */
+  fact_table?: string | null; fact_id?: string | null; fact_hash?: string | null;
+}
+
+/** One line of a bundle's log slice: an entry in full (payload as stored, so its hash recomputes), or a run withheld. */
+export type SliceLine =
+  | { seq: number; at: string; kind: string; subject: string; payload: string; prevHash: string; hash: string; fact?: { table: string; id: string; hash: string } }
+  | { withheld: { fromSeq: number; toSeq: number }; prevHash: string; hash: string };
+
+export function logHead(db: Db): { seq: number; hash: string } {
+  const r = db.prepare('SELECT seq, hash FROM evidence_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  return r ?? { seq: 0, hash: GENESIS_HASH };
+}
+
+/** Entries about one subject (a case's acts), oldest first. */
+export function entriesAbout(db: Db, subject: string, kindPrefix: string): Array<{ seq: number; at: string; kind: string; payload: unknown }> {
+  return (db.prepare('SELECT seq, at, kind, payload FROM evidence_log WHERE subject = ? AND kind LIKE ? ORDER BY seq').all(subject, `${kindPrefix}%`) as RawEntry[])
+    .map((r) => ({ seq: r.seq, at: r.at, kind: r.kind, payload: JSON.parse(r.payload) }));
+}
+
+/**
+ * The log from its start to `upToSeq`: entries about `subjects` in full, every other entry folded into
+ * withheld runs that keep only the hash before and after them — so the chain can be followed from
+ * the genesis to the head without revealing other cases' canaries. With `full`, every entry in full.
+ * Paged by seq, so the connection is never held busy across an await.
+ */
+export async function writeLogSlice(db: Db, o: { subjects: Set<string>; upToSeq: number; full?: boolean }, write: (line: SliceLine) => Promise<void>): Promise<number> {
+  const page = db.prepare('SELECT * FROM evidence_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT 5000');
+  let run: { fromSeq: number; toSeq: number; prevHash: string; hash: string } | null = null;
+  let shown = 0;
+  for (let after = 0; ;) {
+    const rows = page.all(after, o.upToSeq) as RawEntry[];
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      if (o.full || o.subjects.has(r.subject)) {
+        if (run) await write({ withheld: { fromSeq: run.fromSeq, toSeq: run.toSeq }, prevHash: run.prevHash, hash: run.hash });
+        run = null;
+        const fact = r.fact_table ? { fact: { table: r.fact_table, id: r.fact_id!, hash: r.fact_hash! } } : {};
+        await write({ seq: r.seq, at: r.at, kind: r.kind, subject: r.subject, payload: r.payload, prevHash: r.prev_hash, hash: r.hash, ...fact });
+        shown++;
+      } else if (run) {
+        run.toSeq = r.seq;
+        run.hash = r.hash;
+      } else {
+        run = { fromSeq: r.seq, toSeq: r.seq, prevHash: r.prev_hash, hash: r.hash };
+      }
+    }
+    after = rows[rows.length - 1]!.seq;
+  }
+  if (run) await write({ withheld: { fromSeq: run.fromSeq, toSeq: run.toSeq }, prevHash: run.prevHash, hash: run.hash });
+  return shown;
+}
