@@ -7,6 +7,7 @@ import { ChannelRepository, ChannelService } from './channels/channels.ts';
 import { CanaryRepository } from './canaries/repository.ts';
 import { CanaryService } from './canaries/service.ts';
 import { EvidenceLog } from './evidence/log.ts';
+import { PartyService } from './parties/service.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { HitRepository } from './hits/repository.ts';
 import { HitIngestor } from './hits/ingest.ts';
@@ -104,6 +105,8 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     tokens: new TokenService(db, clock),
     audit: new RegistryAudit(db, clock),
     attribution,
+    // party-appeared alerts: i12's publish hook goes here (src/alerts/events.ts) once merged.
+    parties: new PartyService(db, evidence, clock),
     report: (q: ReportQuery = {}) => attribution.report(q),
     /** The same report computed off the event loop (the API's): webhooks never wait on a decode. */
     reportOffThread: (q: ReportQuery = {}, o: { rebuild?: boolean } = {}) =>

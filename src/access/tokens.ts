@@ -12,13 +12,14 @@ export type Permission =
   | 'canaries:write' | 'canaries:read'
   | 'numbers:write' | 'numbers:read'
   | 'hits:read' | 'report:read' | 'evidence:read'
+  | 'parties:read' | 'parties:write'
   | 'tokens:manage';
 
 const GRANTS: Record<Role, Permission[]> = {
   admin: ['channels:write', 'channels:read', 'canaries:write', 'canaries:read', 'numbers:write', 'numbers:read',
-    'hits:read', 'report:read', 'evidence:read', 'tokens:manage'],
+    'hits:read', 'report:read', 'evidence:read', 'tokens:manage', 'parties:read', 'parties:write'],
   seeder: ['channels:write', 'channels:read', 'canaries:write', 'canaries:read', 'numbers:write', 'numbers:read'],
-  investigator: ['channels:read', 'hits:read', 'report:read', 'evidence:read'],
+  investigator: ['channels:read', 'hits:read', 'report:read', 'evidence:read', 'parties:read', 'parties:write'],
 };
 
 export const can = (role: Role, p: Permission) => GRANTS[role].includes(p);

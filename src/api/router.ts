@@ -7,6 +7,7 @@ import { presentCanary, presentHit } from './present.ts';
 import { plantingsRouter } from './plantings.ts';
 import { numbersRouter } from './numbers.ts';
 import { campaignsRouter } from './campaigns.ts';
+import { partiesRouter } from './parties.ts';
 
 const hitQuery = z.object({
   canaryId: z.string().max(100).optional(),
@@ -59,6 +60,7 @@ export function apiRouter(s: Services): express.Router {
   r.use(plantingsRouter(s));
   r.use(numbersRouter(s));
   r.use(campaignsRouter(s));
+  r.use(partiesRouter(s));
 
   r.get('/hits', requirePermission('hits:read'), (req, res) => {
     const q = hitQuery.parse(req.query);

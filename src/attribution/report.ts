@@ -7,6 +7,8 @@ import { decodeExplained } from './decoder.ts';
 import { indexFacts, type FactsIndex } from './facts-index.ts';
 import { loadFacts, type Background } from './facts.ts';
 import type { ChannelVerdictName, DecoderOptions, DecoderResult } from './model.ts';
+import { partiesView, type ChannelParty, type PartiesView, type ReportParty } from '../parties/report-view.ts';
+import type { AccessPattern } from '../parties/access.ts';
 
 export type Verdict = ChannelVerdictName;
 
@@ -42,6 +44,10 @@ export interface ChannelVerdict {
   /** The most likely leak party and its first call on each canary: the evidence behind the verdict. */
   party: Caller | null;
   hitIds: string[];
+  /** Parties that rang its canaries after exposure, its decoded party first (src/parties/report-view.ts). */
+  parties?: ChannelParty[];
+  /** How its decoded party reaches the tickets; null without one. */
+  access?: AccessPattern | null;
 }
 
 export interface ReportModel {
@@ -60,6 +66,7 @@ export interface Report {
   nextCursor: string | null;
   model: ReportModel;
   campaigns: Array<{ id: string; name: string; design: string; status: string; canaries: number }>;
+  parties?: ReportParty[];
   noise: {
     unmatchedHits: number;
     beforePlantingHits: number;
@@ -84,6 +91,7 @@ interface Decoded {
   channels: Array<{ id: string; name: string; kind: string }>;
   background: Background;
   names: Map<string, string>;
+  view: PartiesView;
 }
 
 /**
@@ -115,6 +123,7 @@ export class AttributionReports {
         thresholds: { ...DEFAULT_THRESHOLDS, ...q.options?.thresholds, ...this.options.thresholds },
       },
       campaigns: this.campaigns(),
+      parties: d.view.parties,
       noise: this.noise(d, now),
     };
   }
@@ -139,7 +148,8 @@ export class AttributionReports {
     };
     const idx = indexFacts(input.channels, input.exposures, facts.calls());
     const { result, explain } = decodeExplained({ ...input, calls: [], prebuilt: idx });
-    this.cached = { key, result, explain, idx, channels: facts.channels, background: facts.background, names: facts.callerNames() };
+    const names = facts.callerNames();
+    this.cached = { key, result, explain, idx, channels: facts.channels, background: facts.background, names, view: partiesView(this.db, idx, result, names) };
     return this.cached;
   }
 
@@ -149,6 +159,7 @@ export class AttributionReports {
       `SELECT (SELECT coalesce(max(rowid), 0) || ':' || count(*) FROM hits) || '|' ||
               (SELECT count(*) || ':' || coalesce(max(exposed_at), '') || ':' || coalesce(max(withdrawn_at), '') || ':' || total(length(exposed_at)) FROM plantings) || '|' ||
               (SELECT count(*) || ':' || coalesce(max(created_at), '') FROM channels) || '|' ||
+              (SELECT count(*) || ':' || coalesce(max(updated_at), '') || ':' || total(status = 'accepted') FROM parties) || ':' || (SELECT count(*) FROM party_numbers) || '|' ||
               (SELECT count(*) || ':' || total(is_control) || ':' || coalesce(max(ready_at), '') || coalesce(max(retired_at), '') FROM canary_numbers)`,
     ).pluck().get() as string;
     return row;
@@ -173,6 +184,8 @@ export class AttributionReports {
       callersTotal: raw.callers.length,
       party: post.party && !post.party.startsWith('withheld:') ? caller(post.party) : null,
       hitIds: post.evidenceCallIds.slice(0, HIT_IDS_SHOWN),
+      parties: d.view.byChannel.get(ch.id)?.parties ?? [],
+      access: d.view.byChannel.get(ch.id)?.access ?? null,
     };
   }
 
