@@ -9,6 +9,7 @@ import { registerSimulateCommands } from './commands/simulate.ts';
 import { registerIdentityCommands } from './commands/identities.ts';
 import { registerNumberCommands } from './commands/numbers.ts';
 import { registerCampaignCommands } from './commands/campaigns.ts';
+import { registerPartyCommands } from './commands/parties.ts';
 import { failWith } from './context.ts';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerIdentityCommands(program);
   registerNumberCommands(program);
   registerCampaignCommands(program);
+  registerPartyCommands(program);
   return program;
 }
 
