@@ -52,7 +52,7 @@ export function accessPattern(contacts: Contact[], timeZone = 'UTC'): AccessPatt
   const spread = circularSpan(exposedHours);
   if (base.withinHour / n >= T.LIVE_SHARE) {
     const around = spread >= 12 ? 'day and night' : `exposures within ${Math.round(spread)} h of the day`;
-    return { ...base, class: 'live', words: `first contacts ${fmt(mins[0]!)}–${fmt(mins[n - 1]!)} after planting (${base.withinHour} of ${n} within an hour), ${around}: live access to the queue` };
+    return { ...base, class: 'live', words: `first contacts ${range(mins[0]!, mins[n - 1]!)} after planting (${base.withinHour} of ${n} within an hour), ${around}: live access to the queue` };
   }
   const cluster = bestWindow(contacts.map((c) => hoursOf(c.firstAt)));
   if (cluster.count / n >= T.BATCH_SHARE && spread >= T.SPREAD_HOURS) {
@@ -66,9 +66,9 @@ export function accessPattern(contacts: Contact[], timeZone = 'UTC'): AccessPatt
     return { ...base, class: 'batch', clusterWeekday: WEEKDAYS[top.value]!, words: `${top.count} of ${n} first contacts on a ${WEEKDAYS[top.value]}, though tickets were planted on ${exposedDays.size} different weekdays: a weekly export` };
   }
   if (base.withinDay / n >= T.LIVE_SHARE) {
-    return { ...base, class: 'same-day', words: `first contacts ${fmt(mins[0]!)}–${fmt(mins[n - 1]!)} after planting (${base.withinDay} of ${n} within a day, ${base.withinHour} within an hour): the tickets are reached the same day` };
+    return { ...base, class: 'same-day', words: `first contacts ${range(mins[0]!, mins[n - 1]!)} after planting (${base.withinDay} of ${n} within a day, ${base.withinHour} within an hour): the tickets are reached the same day` };
   }
-  return { ...base, class: 'unknown', words: `first contacts ${fmt(mins[0]!)}–${fmt(mins[n - 1]!)} after planting with no pattern in time of day or weekday` };
+  return { ...base, class: 'unknown', words: `first contacts ${range(mins[0]!, mins[n - 1]!)} after planting with no pattern in time of day or weekday` };
 }
 
 function localHour(t: number, timeZone: string): number {
@@ -106,6 +106,13 @@ function mode(values: number[]): { value: number; count: number } {
   let best = { value: 0, count: 0 };
   for (const [value, count] of c) if (count > best.count) best = { value, count };
   return best;
+}
+
+/** "9–14 min", "2.5–20 h", "9 min–3 h". */
+function range(a: number, b: number): string {
+  const [x, y] = [fmt(a), fmt(b)];
+  const unit = (s: string) => s.replace(/^[\d.]+ /, '');
+  return unit(x) === unit(y) ? (x === y ? x : `${x.replace(/ .*$/, '')}–${y}`) : `${x}–${y}`;
 }
 
 const round = (m: number) => Math.round(m * 10) / 10;
