@@ -9,6 +9,7 @@ import { loadFacts, type Background } from './facts.ts';
 import type { ChannelVerdictName, DecoderOptions, DecoderResult } from './model.ts';
 import { partiesView, type ChannelParty, type PartiesView, type ReportParty } from '../parties/report-view.ts';
 import type { AccessPattern } from '../parties/access.ts';
+import type { VariantLink } from '../parties/variant-evidence.ts';
 
 export type Verdict = ChannelVerdictName;
 
@@ -48,6 +49,8 @@ export interface ChannelVerdict {
   parties?: ChannelParty[];
   /** How its decoded party reaches the tickets; null without one. */
   access?: AccessPattern | null;
+  /** Hits whose caller quoted a variant only this channel's copy carries: the strongest evidence (src/parties/variant-evidence.ts). */
+  variantEvidence?: VariantLink[];
 }
 
 export interface ReportModel {
@@ -159,7 +162,7 @@ export class AttributionReports {
       `SELECT (SELECT coalesce(max(rowid), 0) || ':' || count(*) FROM hits) || '|' ||
               (SELECT count(*) || ':' || coalesce(max(exposed_at), '') || ':' || coalesce(max(withdrawn_at), '') || ':' || total(length(exposed_at)) FROM plantings) || '|' ||
               (SELECT count(*) || ':' || coalesce(max(created_at), '') FROM channels) || '|' ||
-              (SELECT count(*) || ':' || coalesce(max(updated_at), '') || ':' || total(status = 'accepted') FROM parties) || ':' || (SELECT count(*) FROM party_numbers) || '|' ||
+              (SELECT count(*) || ':' || coalesce(max(updated_at), '') || ':' || total(status = 'accepted') FROM parties) || ':' || (SELECT count(*) FROM party_numbers) || ':' || (SELECT count(*) FROM hit_notes) || '|' ||
               (SELECT count(*) || ':' || total(is_control) || ':' || coalesce(max(ready_at), '') || coalesce(max(retired_at), '') FROM canary_numbers)`,
     ).pluck().get() as string;
     return row;
@@ -186,6 +189,7 @@ export class AttributionReports {
       hitIds: post.evidenceCallIds.slice(0, HIT_IDS_SHOWN),
       parties: d.view.byChannel.get(ch.id)?.parties ?? [],
       access: d.view.byChannel.get(ch.id)?.access ?? null,
+      variantEvidence: d.view.byChannel.get(ch.id)?.variantEvidence ?? [],
     };
   }
 

@@ -7,9 +7,11 @@ import { firstCallAfter } from '../attribution/facts-index.ts';
 import { WITHHELD_PREFIX, type DecoderResult } from '../attribution/model.ts';
 import { accessPattern, type AccessPattern, type Contact } from './access.ts';
 import { acceptedPartyOf } from './repository.ts';
+import { variantLinks, type VariantLink } from './variant-evidence.ts';
 
 const PARTIES_PER_CHANNEL = 10;
 const PARTIES_SHOWN = 100;
+const VARIANT_LINKS_SHOWN = 50;
 
 export interface ChannelParty {
   partyId: string;
@@ -32,7 +34,7 @@ export interface ReportParty {
 }
 
 export interface PartiesView {
-  byChannel: Map<string, { parties: ChannelParty[]; access: AccessPattern | null }>;
+  byChannel: Map<string, { parties: ChannelParty[]; access: AccessPattern | null; variantEvidence: VariantLink[] }>;
   parties: ReportParty[];
 }
 
@@ -45,6 +47,8 @@ export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, name
   const posterior = new Map(result.channels.map((c) => [c.channelId, c]));
 
   const byChannel: PartiesView['byChannel'] = new Map();
+  const links = new Map<string, VariantLink[]>();
+  for (const l of variantLinks(db)) links.set(l.channelId, [...(links.get(l.channelId) ?? []), l]);
   const implicated = new Map<string, ReportParty['channels']>();
   for (const channelId of idx.channels) {
     const contacts = new Map<string, Contact[]>();
@@ -63,7 +67,7 @@ export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, name
       access: accessPattern(list, zone),
     })).sort((a, b) => Number(b.partyId === post?.party) - Number(a.partyId === post?.party) || b.canariesCalled - a.canariesCalled || a.partyId.localeCompare(b.partyId));
     const main = parties.find((p) => p.partyId === post?.party) ?? null;
-    byChannel.set(channelId, { parties: parties.slice(0, PARTIES_PER_CHANNEL), access: main?.access ?? null });
+    byChannel.set(channelId, { parties: parties.slice(0, PARTIES_PER_CHANNEL), access: main?.access ?? null, variantEvidence: (links.get(channelId) ?? []).slice(0, VARIANT_LINKS_SHOWN) });
     for (const p of parties) {
       implicated.set(p.partyId, [...(implicated.get(p.partyId) ?? []), {
         channelId, probability: p.partyId === post?.party ? post.probability : null, access: p.access.class, firstContactMinutes: p.firstContactMinutes,
