@@ -1,7 +1,7 @@
 // The decoder's facts, read from the store as it stands now: channels, exposures (src/planting/exposure.ts),
 // every call and SMS streamed from the hits table, and the background rate measured on controls and burn-in.
 import type { Db } from '../store/db.ts';
-import { canaryExposures } from '../planting/exposure.ts';
+import { canaryExposures, withShiftChannels } from '../planting/exposure.ts';
 import { WITHHELD_PREFIX, type DecoderCall, type Exposure } from './model.ts';
 import { acceptedPartyOf } from '../parties/repository.ts';
 
@@ -42,7 +42,7 @@ export interface AttributionFacts {
 }
 
 export function loadFacts(db: Db, now: Date): AttributionFacts {
-  const channels = db.prepare('SELECT id, name, kind FROM channels ORDER BY created_at, id').all() as ChannelFact[];
+  const channels = withShiftChannels(db, db.prepare('SELECT id, name, kind FROM channels ORDER BY created_at, id').all() as ChannelFact[]);
   const calls = db.prepare(
     `SELECT h.id, h.from_number, h.to_number, c.id AS canary_id,
             CAST(round((julianday(h.received_at) - 2440587.5) * 86400000) AS INTEGER) AS at_ms

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../store/db.ts';
 import { AppError, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { isKnownTimeZone, shiftSchedule, type ShiftSchedule } from '../planting/shifts.ts';
 
 export const CHANNEL_KINDS = [
   'call-centre-vendor',
@@ -20,7 +21,8 @@ export const createChannelInput = z.object({
     .object({
       system: z.string().max(200).optional(),
       handler: z.string().max(200).optional(),
-      shift: z.string().max(200).optional(),
+      /** A label, or a schedule of shifts (src/planting/shifts.ts): each shift then decodes as a channel of its own. */
+      shift: z.union([z.string().max(200), shiftSchedule]).optional(),
     })
     .strict()
     .default({}),
@@ -35,7 +37,7 @@ export interface Channel {
   name: string;
   kind: (typeof CHANNEL_KINDS)[number];
   description: string;
-  dimensions: { system?: string; handler?: string; shift?: string };
+  dimensions: { system?: string; handler?: string; shift?: string | ShiftSchedule };
   target: string;
   routing: Record<string, string>;
   createdAt: string;
@@ -99,6 +101,13 @@ export class ChannelService {
 
   create(input: CreateChannelInput): Channel {
     const data = createChannelInput.parse(input);
+    const shift = data.dimensions.shift;
+    if (typeof shift === 'object' && !isKnownTimeZone(shift.timeZone)) {
+      throw new AppError('unknown-time-zone', `dimensions.shift.timeZone: "${shift.timeZone}" is not an IANA time zone`, 400);
+    }
+    if (typeof shift === 'object' && new Set(shift.shifts.map((s) => s.name)).size !== shift.shifts.length) {
+      throw new AppError('duplicate-shift', 'dimensions.shift.shifts: each shift needs a name of its own', 400);
+    }
     if (!this.knownTargets().includes(data.target)) {
       throw new AppError('unknown-target', `target "${data.target}" is not configured`, 400);
     }
