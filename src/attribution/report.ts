@@ -7,7 +7,7 @@ import { decodeExplained } from './decoder.ts';
 import { indexFacts, type FactsIndex } from './facts-index.ts';
 import { loadFacts, type Background } from './facts.ts';
 import type { ChannelVerdictName, DecoderOptions, DecoderResult } from './model.ts';
-import { partiesView, type ChannelParty, type PartiesView, type ReportParty } from '../parties/report-view.ts';
+import { partiesView, withPartyWords, type ChannelParty, type PartiesView, type ReportParty } from '../parties/report-view.ts';
 import type { AccessPattern } from '../parties/access.ts';
 import type { VariantLink } from '../parties/variant-evidence.ts';
 
@@ -177,7 +177,7 @@ export class AttributionReports {
       kind: ch.kind,
       verdict: post.verdict,
       probability: post.probability,
-      reasons: d.explain(ch.id),
+      reasons: withPartyWords(d.view.byChannel.get(ch.id), d.explain(ch.id)),
       exposedCanaries: post.exposedCanaries,
       canaries: post.exposedCanaries,
       canariesCalled: raw.canariesCalled,

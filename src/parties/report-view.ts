@@ -91,3 +91,11 @@ export function contactFigures(db: Db, numbers: string[]): Pick<ReportParty, 'ca
   ).get(JSON.stringify(numbers)) as Pick<ReportParty, 'calls' | 'sms' | 'firstContact' | 'lastContact'>;
   return row;
 }
+
+/** A channel's reasons with its variant evidence first (it names the copy that leaked) and its party's access pattern last. */
+export function withPartyWords(v: PartiesView['byChannel'] extends Map<string, infer T> ? T | undefined : never, reasons: string[]): string[] {
+  if (!v) return reasons;
+  const seen = new Set<string>();
+  const variant = v.variantEvidence.map((l) => `Strongest evidence: ${l.words} (hit ${l.hitId}).`).filter((w) => !seen.has(w) && seen.add(w));
+  return [...variant, ...reasons, ...(v.access && v.access.class !== 'unknown' ? [`Access: ${v.access.words}.`] : [])];
+}

@@ -34,6 +34,7 @@ describe('access pattern: how a party reaches a channel\'s tickets', () => {
     const batch = r.channels.find((c: any) => c.name === 'Nightly export');
     expect(live.access.class).toBe('live');
     expect(live.access.words).toBe('first contacts 9–13 min after planting (5 of 5 within an hour), day and night: live access to the queue');
+    expect(live.reasons.at(-1)).toBe('Access: first contacts 9–13 min after planting (5 of 5 within an hour), day and night: live access to the queue.');
     expect(batch.access.class).toBe('batch');
     expect(batch.access.clusterHour).toBe(2);
     expect(batch.access.words).toMatch(/^5 of 5 first contacts between 02:00 and 04:00 UTC, whenever the ticket was planted .*: a batch export$/);

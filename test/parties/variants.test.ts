@@ -29,6 +29,8 @@ describe('variant evidence: the copy a caller quotes names the channel', () => {
     expect(vb.variantEvidence[0]).toMatchObject({ plantingId: ofB.id, element: 'reference', planted: ref, source: 'sms', quote: body });
     expect(vb.variantEvidence[0].words).toContain('only the copy planted in this channel carries');
     expect(va.variantEvidence).toEqual([]);
+    expect(vb.reasons[0]).toMatch(/^Strongest evidence: an SMS quotes reference /);
+    expect(va.reasons.join(' ')).not.toContain('Strongest evidence');
   });
 
   it('when a caller says only what every copy shares, then nothing is linked; when an investigator notes the distinctive name spelling heard, then the note links the call', async () => {
