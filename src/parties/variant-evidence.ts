@@ -38,7 +38,7 @@ export function variantLinks(db: Db): VariantLink[] {
     `SELECT h.id, h.canary_id, 'sms' AS source, h.body AS text FROM hits h WHERE h.canary_id IS NOT NULL AND h.body IS NOT NULL AND h.body <> ''
      UNION ALL
      SELECT h.id, h.canary_id, 'transcription', json_extract(h.raw, '$.TranscriptionText') FROM hits h
-       WHERE h.canary_id IS NOT NULL AND json_extract(h.raw, '$.TranscriptionText') IS NOT NULL
+       WHERE h.canary_id IS NOT NULL AND instr(h.raw, 'TranscriptionText') > 0 AND json_extract(h.raw, '$.TranscriptionText') IS NOT NULL
      ${hasNotes ? `UNION ALL SELECT n.hit_id, h.canary_id, 'note', n.text FROM hit_notes n JOIN hits h ON h.id = n.hit_id WHERE h.canary_id IS NOT NULL` : ''}`,
   ).raw().all() as Array<[string, string, VariantLink['source'], string]>;
   if (texts.length === 0) return [];

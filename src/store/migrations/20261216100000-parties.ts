@@ -35,6 +35,8 @@ export const parties: Migration = {
         text TEXT NOT NULL
       );
       CREATE INDEX hit_notes_hit ON hit_notes(hit_id);
+      -- A party's calls and SMS, first and last contact, read per party by the report and its page.
+      CREATE INDEX hits_from ON hits(from_number, received_at);
     `);
   },
 };
