@@ -71,14 +71,19 @@ export function accessPattern(contacts: Contact[], timeZone = 'UTC'): AccessPatt
   return { ...base, class: 'unknown', words: `first contacts ${range(mins[0]!, mins[n - 1]!)} after planting with no pattern in time of day or weekday` };
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+const formatter = (key: string, make: () => Intl.DateTimeFormat) => formats.get(key) ?? (formats.set(key, make()), formats.get(key)!);
+
 function localHour(t: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(t));
+  if (timeZone === 'UTC') return new Date(t).getUTCHours() + new Date(t).getUTCMinutes() / 60;
+  const parts = formatter(`h|${timeZone}`, () => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).formatToParts(new Date(t));
   const get = (k: string) => Number(parts.find((p) => p.type === k)?.value ?? 0);
   return get('hour') + get('minute') / 60;
 }
 
 function localWeekday(t: number, timeZone: string): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long' }).format(new Date(t));
+  if (timeZone === 'UTC') return new Date(t).getUTCDay();
+  const name = formatter(`d|${timeZone}`, () => new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long' })).format(new Date(t));
   return WEEKDAYS.indexOf(name);
 }
 

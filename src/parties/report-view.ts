@@ -9,7 +9,7 @@ import { accessPattern, type AccessPattern, type Contact } from './access.ts';
 import { acceptedPartyOf } from './repository.ts';
 import { variantLinks, type VariantLink } from './variant-evidence.ts';
 
-const PARTIES_PER_CHANNEL = 10;
+const PARTIES_PER_CHANNEL = 5;
 const PARTIES_SHOWN = 100;
 const VARIANT_LINKS_SHOWN = 50;
 
