@@ -8,6 +8,7 @@ import { CanaryRepository } from './canaries/repository.ts';
 import { CanaryService } from './canaries/service.ts';
 import { EvidenceLog } from './evidence/log.ts';
 import { EvidenceService } from './evidence/service.ts';
+import { PartyService } from './parties/service.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { eventPublisher } from './alerts/events.ts';
 import { composeAlerts, type AlertOverrides } from './alerts/index.ts';
@@ -135,6 +136,8 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     tokens: new TokenService(db, clock),
     audit: new RegistryAudit(db, clock),
     attribution,
+    // party-appeared alerts: i12's publish hook goes here (src/alerts/events.ts) once merged.
+    parties: new PartyService(db, evidence, clock),
     report: (q: ReportQuery = {}) => attribution.report(q),
     /** The same report computed off the event loop (the API's): webhooks never wait on a decode. */
     reportOffThread: (q: ReportQuery = {}, o: { rebuild?: boolean } = {}) =>

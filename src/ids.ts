@@ -11,7 +11,7 @@ const shortNano = customAlphabet(alphabet, 8);
  * the end of the primary-key index instead of on a random page, which keeps the webhook's
  * commits small; ids still sort by creation.
  */
-export const newId = (prefix: 'ch' | 'cn' | 'num' | 'pl' | 'hit' | 'tok' | 'cp') =>
+export const newId = (prefix: 'ch' | 'cn' | 'num' | 'pl' | 'hit' | 'tok' | 'cp' | 'pty') =>
   `${prefix}_${Date.now().toString(36).padStart(9, '0')}${shortNano()}`;
 
 /** Purely random ids, for values that must reveal nothing about when they were made. */

@@ -15,13 +15,14 @@ export type Permission =
   | 'numbers:write' | 'numbers:read'
   | 'hits:read' | 'report:read' | 'evidence:read'
   | 'security:read'
+  | 'parties:read' | 'parties:write'
   | 'tokens:manage';
 
 const GRANTS: Record<Role, Permission[]> = {
   admin: ['channels:write', 'channels:read', 'canaries:write', 'canaries:read', 'numbers:write', 'numbers:read',
-    'hits:read', 'report:read', 'evidence:read', 'tokens:manage', 'security:read'],
+    'hits:read', 'report:read', 'evidence:read', 'tokens:manage', 'security:read', 'parties:read', 'parties:write'],
   seeder: ['channels:write', 'channels:read', 'canaries:write', 'canaries:read', 'numbers:write', 'numbers:read', 'security:read'],
-  investigator: ['channels:read', 'hits:read', 'report:read', 'evidence:read'],
+  investigator: ['channels:read', 'hits:read', 'report:read', 'evidence:read', 'parties:read', 'parties:write'],
 };
 
 export const can = (role: Role, p: Permission) => GRANTS[role].includes(p);

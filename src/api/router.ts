@@ -15,6 +15,7 @@ import { evidenceRouter } from './evidence.ts';
 import { refuseLoneSurrogates, requireUtf8Body } from '../text/unicode.ts';
 import { casesRouter } from './cases.ts';
 import { reportExportRouter } from './report-export.ts';
+import { partiesRouter } from './parties.ts';
 
 const reportQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
@@ -39,6 +40,7 @@ export function apiRouter(s: Services): express.Router {
   r.use(securityEventsRouter(s));
   r.use(casesRouter(s));
   r.use(reportExportRouter(s));
+  r.use(partiesRouter(s));
 
   r.get('/report', requirePermission('report:read'), async (req, res) => {
     const q = reportQuery.parse(req.query);

@@ -1,8 +1,9 @@
 // The decoder's facts, read from the store as it stands now: channels, exposures (src/planting/exposure.ts),
 // every call and SMS streamed from the hits table, and the background rate measured on controls and burn-in.
 import type { Db } from '../store/db.ts';
-import { canaryExposures } from '../planting/exposure.ts';
+import { canaryExposures, withShiftChannels } from '../planting/exposure.ts';
 import { WITHHELD_PREFIX, type DecoderCall, type Exposure } from './model.ts';
+import { acceptedPartyOf } from '../parties/repository.ts';
 
 const DAY = 86_400_000;
 /**
@@ -14,8 +15,9 @@ export const BACKGROUND_PRIOR = { perNumberDay: 0.12, numberDays: 10 };
 /** Caller IDs that mean "withheld": each such call is a caller of its own, never one caller. */
 const WITHHELD = new Set(['', 'anonymous', 'restricted', 'unknown', 'unavailable', 'private', 'blocked', '+266696687', '+86282452253', '+8656696', '+2562533']);
 
-export const callerKey = (from: string, hitId: string): string =>
-  WITHHELD.has(from.trim().toLowerCase()) || !/^\+?\d{3,16}$/.test(from.trim()) ? `${WITHHELD_PREFIX}${hitId}` : from;
+/** The caller as evidence: withheld → a key of its own; a number of an accepted party → the party's id (one firm, one party). */
+export const callerKey = (from: string, hitId: string, partyOf?: Map<string, string>): string =>
+  WITHHELD.has(from.trim().toLowerCase()) || !/^\+?\d{3,16}$/.test(from.trim()) ? `${WITHHELD_PREFIX}${hitId}` : partyOf?.get(from) ?? from;
 
 export interface ChannelFact {
   id: string;
@@ -40,18 +42,19 @@ export interface AttributionFacts {
 }
 
 export function loadFacts(db: Db, now: Date): AttributionFacts {
-  const channels = db.prepare('SELECT id, name, kind FROM channels ORDER BY created_at, id').all() as ChannelFact[];
+  const channels = withShiftChannels(db, db.prepare('SELECT id, name, kind FROM channels ORDER BY created_at, id').all() as ChannelFact[]);
   const calls = db.prepare(
     `SELECT h.id, h.from_number, h.to_number, c.id AS canary_id,
             CAST(round((julianday(h.received_at) - 2440587.5) * 86400000) AS INTEGER) AS at_ms
      FROM hits h LEFT JOIN canaries c ON c.number_id = h.number_id`,
   ).raw();
+  const partyOf = acceptedPartyOf(db);
   return {
     channels,
     exposures: canaryExposures(db),
     calls: function* () {
       for (const [id, from, to, canaryId, at] of calls.iterate() as Iterable<[string, string, string, string | null, number]>) {
-        yield { id, caller: callerKey(from, id), number: to, canaryId, at };
+        yield { id, caller: callerKey(from, id, partyOf), number: to, canaryId, at };
       }
     },
     background: measuredBackground(db, now),

@@ -7,6 +7,9 @@ import { decodeExplained } from './decoder.ts';
 import { indexFacts, type FactsIndex } from './facts-index.ts';
 import { loadFacts, type Background } from './facts.ts';
 import type { ChannelVerdictName, DecoderOptions, DecoderResult } from './model.ts';
+import { partiesView, withPartyWords, type ChannelParty, type PartiesView, type ReportParty } from '../parties/report-view.ts';
+import type { AccessPattern } from '../parties/access.ts';
+import type { VariantLink } from '../parties/variant-evidence.ts';
 
 export type Verdict = ChannelVerdictName;
 
@@ -42,6 +45,12 @@ export interface ChannelVerdict {
   /** The most likely leak party and its first call on each canary: the evidence behind the verdict. */
   party: Caller | null;
   hitIds: string[];
+  /** Parties that rang its canaries after exposure, its decoded party first (src/parties/report-view.ts). */
+  parties?: ChannelParty[];
+  /** How its decoded party reaches the tickets; null without one. */
+  access?: AccessPattern | null;
+  /** Hits whose caller quoted a variant only this channel's copy carries: the strongest evidence (src/parties/variant-evidence.ts). */
+  variantEvidence?: VariantLink[];
 }
 
 export interface ReportModel {
@@ -60,6 +69,7 @@ export interface Report {
   nextCursor: string | null;
   model: ReportModel;
   campaigns: Array<{ id: string; name: string; design: string; status: string; canaries: number }>;
+  parties?: ReportParty[];
   noise: {
     unmatchedHits: number;
     beforePlantingHits: number;
@@ -84,6 +94,7 @@ interface Decoded {
   channels: Array<{ id: string; name: string; kind: string }>;
   background: Background;
   names: Map<string, string>;
+  view: PartiesView;
 }
 
 /**
@@ -115,6 +126,7 @@ export class AttributionReports {
         thresholds: { ...DEFAULT_THRESHOLDS, ...q.options?.thresholds, ...this.options.thresholds },
       },
       campaigns: this.campaigns(),
+      parties: d.view.parties,
       noise: this.noise(d, now),
     };
   }
@@ -139,7 +151,8 @@ export class AttributionReports {
     };
     const idx = indexFacts(input.channels, input.exposures, facts.calls());
     const { result, explain } = decodeExplained({ ...input, calls: [], prebuilt: idx });
-    this.cached = { key, result, explain, idx, channels: facts.channels, background: facts.background, names: facts.callerNames() };
+    const names = facts.callerNames();
+    this.cached = { key, result, explain, idx, channels: facts.channels, background: facts.background, names, view: partiesView(this.db, idx, result, names) };
     return this.cached;
   }
 
@@ -149,6 +162,7 @@ export class AttributionReports {
       `SELECT (SELECT coalesce(max(rowid), 0) || ':' || count(*) FROM hits) || '|' ||
               (SELECT count(*) || ':' || coalesce(max(exposed_at), '') || ':' || coalesce(max(withdrawn_at), '') || ':' || total(length(exposed_at)) FROM plantings) || '|' ||
               (SELECT count(*) || ':' || coalesce(max(created_at), '') FROM channels) || '|' ||
+              (SELECT count(*) || ':' || coalesce(max(updated_at), '') || ':' || total(status = 'accepted') FROM parties) || ':' || (SELECT count(*) FROM party_numbers) || ':' || (SELECT count(*) FROM hit_notes) || '|' ||
               (SELECT count(*) || ':' || total(is_control) || ':' || coalesce(max(ready_at), '') || coalesce(max(retired_at), '') FROM canary_numbers)`,
     ).pluck().get() as string;
     return row;
@@ -163,7 +177,7 @@ export class AttributionReports {
       kind: ch.kind,
       verdict: post.verdict,
       probability: post.probability,
-      reasons: d.explain(ch.id),
+      reasons: withPartyWords(d.view.byChannel.get(ch.id), d.explain(ch.id)),
       exposedCanaries: post.exposedCanaries,
       canaries: post.exposedCanaries,
       canariesCalled: raw.canariesCalled,
@@ -173,6 +187,9 @@ export class AttributionReports {
       callersTotal: raw.callers.length,
       party: post.party && !post.party.startsWith('withheld:') ? caller(post.party) : null,
       hitIds: post.evidenceCallIds.slice(0, HIT_IDS_SHOWN),
+      parties: d.view.byChannel.get(ch.id)?.parties ?? [],
+      access: d.view.byChannel.get(ch.id)?.access ?? null,
+      variantEvidence: d.view.byChannel.get(ch.id)?.variantEvidence ?? [],
     };
   }
 

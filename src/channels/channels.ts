@@ -4,6 +4,7 @@ import { AppError, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { findCycle } from './flows.ts';
 import { staffLine, staffName, staffText } from '../text/unicode.ts';
+import { isKnownTimeZone, shiftSchedule, type ShiftSchedule } from '../planting/shifts.ts';
 
 export const CHANNEL_KINDS = [
   'call-centre-vendor',
@@ -18,7 +19,8 @@ const dimensions = z
   .object({
     system: staffName(200).optional(),
     handler: staffName(200).optional(),
-    shift: staffName(200).optional(),
+    /** A label, or a schedule of shifts (src/planting/shifts.ts): each shift then decodes as a channel of its own. */
+    shift: z.union([staffName(200), shiftSchedule]).optional(),
   })
   .strict();
 /** The values that send a real ticket down this channel's path (queue, team, region, contractor). */
@@ -55,7 +57,7 @@ export interface Channel {
   name: string;
   kind: (typeof CHANNEL_KINDS)[number];
   description: string;
-  dimensions: { system?: string; handler?: string; shift?: string };
+  dimensions: { system?: string; handler?: string; shift?: string | ShiftSchedule };
   target: string;
   routing: Record<string, string>;
   /** Downstream channels this one passes its tickets to (attribution reads them as exposures). */
@@ -162,6 +164,13 @@ export class ChannelService {
 
   create(input: CreateChannelInput): Channel {
     const data = createChannelInput.parse(input);
+    const shift = data.dimensions.shift;
+    if (typeof shift === 'object' && !isKnownTimeZone(shift.timeZone)) {
+      throw new AppError('unknown-time-zone', `dimensions.shift.timeZone: "${shift.timeZone}" is not an IANA time zone`, 400);
+    }
+    if (typeof shift === 'object' && new Set(shift.shifts.map((s) => s.name)).size !== shift.shifts.length) {
+      throw new AppError('duplicate-shift', 'dimensions.shift.shifts: each shift needs a name of its own', 400);
+    }
     if (!this.knownTargets().includes(data.target)) {
       throw new AppError('unknown-target', `target "${data.target}" is not configured`, 400);
     }

@@ -52,6 +52,7 @@ const GROUPS: CommandGroup[] = [
   { commands: { alerts: 'alert outputs (webhook, Slack, Teams, Discord, Google Chat, email, SMS): add, list, test, enable, remove' }, load: async () => (await import('./commands/alerts.ts')).registerAlertCommands },
   { commands: { targets: "the utility's systems canaries are planted into: learn their shape, show profiles" }, load: async () => (await import('./commands/targets.ts')).registerTargetCommands },
   { commands: { cases: 'investigations: open, link, note, report (PDF/HTML, Arabic or English)' }, load: async () => (await import('./commands/cases.ts')).registerCaseCommands },
+  { commands: { parties: 'outside callers: proposed groupings, accept, merge, split, rename, note' }, load: async () => (await import('./commands/parties.ts')).registerPartyCommands },
   { commands: { campaigns: 'ask "which of these channels leak?" with a design; plan it by simulation first' }, load: async () => (await import('./commands/campaigns.ts')).registerCampaignCommands },
 ];
 

@@ -4,6 +4,7 @@
 // their delay. Read as the store stands now, so a late confirmation or a correction re-judges old hits.
 import type { Db } from '../store/db.ts';
 import type { Exposure } from '../attribution/model.ts';
+import { scheduleOf, shiftChannelId, withShifts, type ShiftSchedule } from './shifts.ts';
 
 export interface Flow {
   channelId: string;
@@ -19,7 +20,28 @@ export function canaryExposures(db: Db): Exposure[] {
     .all() as Array<[string, string, number]>;
   const out: Exposure[] = direct.map(([canaryId, channelId, from]) => ({ canaryId, channelId, from }));
   const flows = channelFlows(db);
-  return flows.size === 0 ? out : withFlows(out, flows);
+  return withShifts(flows.size === 0 ? out : withFlows(out, flows), channelSchedules(db));
+}
+
+/** Channels worked in shifts (src/planting/shifts.ts): each shift is exposed as a channel of its own. */
+export function channelSchedules(db: Db): Map<string, ShiftSchedule> {
+  const rows = db.prepare(`SELECT id, dimensions FROM channels WHERE dimensions LIKE '%"shift":{%'`).raw().all() as Array<[string, string]>;
+  const out = new Map<string, ShiftSchedule>();
+  for (const [id, dims] of rows) {
+    const s = scheduleOf(dims);
+    if (s) out.set(id, s);
+  }
+  return out;
+}
+
+/** The decoder's channel list: a channel worked in shifts is replaced by one channel per shift. */
+export function withShiftChannels<C extends { id: string; name: string; kind: string }>(db: Db, channels: C[]): C[] {
+  const schedules = channelSchedules(db);
+  if (schedules.size === 0) return channels;
+  return channels.flatMap((c) => {
+    const s = schedules.get(c.id);
+    return s ? s.shifts.map((sh) => ({ ...c, id: shiftChannelId(c.id, sh.name), name: `${c.name} (${sh.name} shift)` })) : [c];
+  });
 }
 
 /** Downstream exposures: a ticket reaching A also reaches what A feeds, after the delay, transitively (earliest path wins). */

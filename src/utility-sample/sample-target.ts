@@ -36,7 +36,7 @@ const DEFAULT_QUEUE_BY_KIND: Record<string, string> = {
  * canary never stands out by its routing.
  */
 export function sampleRouting(channel: Channel): Record<string, string> {
-  const night = /night/i.test(channel.dimensions.shift ?? '');
+  const night = /night/i.test(typeof channel.dimensions.shift === 'string' ? channel.dimensions.shift : '');
   return { queue: channel.kind === 'call-centre-vendor' && night ? 'CC-NIGHT' : DEFAULT_QUEUE_BY_KIND[channel.kind]! };
 }
 
