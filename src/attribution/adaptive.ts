@@ -121,6 +121,7 @@ export function runAdaptive(config: WorldConfig, opts: AdaptiveOptions): Adaptiv
     result = decode(observe(world, now));
     posteriors = result.channels;
   }
-  result ??= decode(observe(world, now));
+  // The campaign watches its numbers to the end of its days, not only to the end of its last round.
+  if (now < world.end || !result) result = decode(observe(world, world.end));
   return { result, truth: [...config.leaking], metrics: worldMetrics(world, result), world, rounds };
 }

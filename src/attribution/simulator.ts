@@ -135,6 +135,7 @@ export function observe(world: WorldState, now = world.end) {
     exposures: world.exposures.filter((e) => e.from <= now),
     calls,
     backgroundPerNumberDay: background,
+    now,
     options: config.decoderOptions,
   };
 }

@@ -12,7 +12,7 @@ import type { CanaryService } from '../canaries/service.ts';
 import type { CanaryRepository } from '../canaries/repository.ts';
 import type { PlantingPipeline } from '../planting/pipeline.ts';
 import { dedicatedDesign, designTickets, splitDesign, type Design } from '../attribution/designs.ts';
-import { planDesigns, fittingStagger } from '../attribution/plan.ts';
+import { planDesigns, buildDesign, adaptiveStagger, sharedWeight } from '../attribution/plan.ts';
 import { proposeRound } from '../attribution/adaptive.ts';
 import type { AttributionReports } from '../attribution/report.ts';
 
@@ -113,7 +113,7 @@ export class CampaignService {
       calledCanaries: ch.canariesCalled, party: null, evidenceCallIds: [], latenciesMinutes: [], reasons: [],
     }));
     const round = proposeRound(posteriors, budget - used, {
-      maxLeakers: c.params.maxLeakers ?? 1, budget, q: report.model.callBackProbability, staggerMinutes: c.params.staggerMinutes || 120, roundDays: 3,
+      maxLeakers: c.params.maxLeakers ?? 1, budget, q: report.model.callBackProbability, staggerMinutes: c.params.staggerMinutes || adaptiveStagger(c.channelIds.length, budget, 3), roundDays: 3,
     });
     if (!round) return { proposal: null, reason: 'no exposure is worth planting: the channels are decided or the budget is spent' };
     const proposal = { canaries: round.canaries.length, tickets: designTickets(round), design: round.canaries };
@@ -156,18 +156,21 @@ export class CampaignService {
     this.d.db.prepare('UPDATE scheduled_plantings SET done_at = ?, outcome = ? WHERE id = ?').run(this.d.clock().toISOString(), outcome, s.id);
   }
 
+  /** The design planted is the one `plan` simulated: the same builder, weight and stagger (src/attribution/plan.ts). */
   private design(o: z.output<typeof campaignInput>, ids: string[]): Design {
     const n = ids.length;
     const budget = o.budget ?? (o.design === 'dedicated' ? n : Math.max(4, Math.ceil(n / 4)));
+    const days = o.days ?? 14;
+    const scenario = { channels: ids, maxLeakers: o.maxLeakers, q: o.q ?? 0.7, backgroundPerNumberDay: 0.12, days, controls: 0 };
     if (o.design === 'dedicated') return dedicatedDesign(ids, Math.max(1, Math.floor(budget / n)));
-    const weight = Math.min(budget, o.maxLeakers === 1 ? 3 : 4);
-    if (o.design === 'split') return splitDesign(ids, { numbers: budget, weight, maxLeakers: o.maxLeakers });
-    const slots = Math.ceil((n * weight) / budget);
-    const stagger = o.staggerMinutes ?? fittingStagger(slots, o.days ?? 14);
-    if (o.design === 'staggered') return splitDesign(ids, { numbers: budget, weight, maxLeakers: o.maxLeakers, staggerMinutes: stagger });
+    const weight = sharedWeight(budget);
+    if (o.design !== 'adaptive') {
+      return buildDesign({ design: o.design, numbers: budget, weight, staggerMinutes: o.staggerMinutes }, scenario, 1);
+    }
     // adaptive: a first round from a flat prior; `next` proposes the rest.
     const flat = ids.map((channelId) => ({ channelId, probability: 0.05, verdict: 'undetermined' as const, exposedCanaries: 0, calledCanaries: 0, party: null, evidenceCallIds: [], latenciesMinutes: [], reasons: [] }));
-    const round = proposeRound(flat, budget, { maxLeakers: o.maxLeakers, budget, q: o.q ?? 0.7, staggerMinutes: o.staggerMinutes ?? 120, roundDays: 3 });
+    const stagger = o.staggerMinutes ?? adaptiveStagger(n, budget, 3);
+    const round = proposeRound(flat, budget, { maxLeakers: o.maxLeakers, budget, q: o.q ?? 0.7, staggerMinutes: stagger, roundDays: 3 });
     if (!round) throw new AppError('invalid-request', 'budget too small for a first adaptive round', 400);
     return round;
   }

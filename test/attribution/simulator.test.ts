@@ -49,18 +49,25 @@ describe('world simulator', () => {
     expect(partyCalls.find((c) => c.canaryId === 'c0000')!.at).toBeGreaterThan(WORLD_START + 600 * MINUTE);
   });
 
-  it('when a channel feeds another, then a canary planted upstream is exposed downstream after the delay, and a downstream leak is named through those exposures only', () => {
-    const flows = [{ from: 'intake', to: 'crm', delayMinutes: 30 }, { from: 'crm', to: 'workorders', delayMinutes: 60 }];
-    const chs = ['intake', 'crm', 'workorders', 'other'];
-    const design = dedicatedDesign(chs, 2);
-    const run = simulate({ channels: chs, flows, leaking: ['crm'], q: 1, backgroundPerNumberDay: 0.12, days: 14, controls: 6, seed: 5 }, design);
+  const flows = [{ from: 'intake', to: 'crm', delayMinutes: 30 }, { from: 'crm', to: 'workorders', delayMinutes: 60 }];
+  const flowChannels = ['intake', 'crm', 'workorders', 'other'];
+  const flowWorld = () => simulate({ channels: flowChannels, flows, leaking: ['crm'], q: 1, backgroundPerNumberDay: 0.12, days: 14, controls: 6, seed: 5 }, dedicatedDesign(flowChannels, 2));
+
+  it('when a channel feeds another, then a canary planted upstream is exposed downstream after the delay, and nowhere else', () => {
+    const run = flowWorld();
     const intakeCanary = run.world.exposures.find((e) => e.channelId === 'intake')!;
     const downstream = run.world.exposures.filter((e) => e.canaryId === intakeCanary.canaryId);
     expect(downstream.map((e) => [e.channelId, (e.from - intakeCanary.from) / MINUTE])).toEqual([['intake', 0], ['crm', 30], ['workorders', 90]]);
     expect(run.world.exposures.filter((e) => e.channelId === 'workorders')).toHaveLength(6);
     expect(run.world.exposures.filter((e) => e.channelId === 'intake')).toHaveLength(2);
-    // The crm party rang the intake canaries too (they flowed to it): only the model's exposures
-    // connect them to crm, and crm explains every call while intake explains only its own.
+    expect(run.world.exposures.filter((e) => e.channelId === 'other')).toHaveLength(2);
+    // The crm party rang the intake canaries too: they flowed to it.
+    const party = run.world.parties.get('crm')!;
+    expect(run.world.calls.filter((c) => c.caller === party && c.canaryId === intakeCanary.canaryId)).toHaveLength(1);
+  });
+
+  it('when a downstream channel leaks, then it is named through the flow exposures and the channels around it are not accused', () => {
+    const run = flowWorld();
     expect(named(run.result)).toEqual(['crm']);
     expect(verdictOf(run.result, 'intake').verdict).not.toBe('leaking');
     expect(verdictOf(run.result, 'workorders').verdict).not.toBe('leaking');
@@ -70,24 +77,19 @@ describe('world simulator', () => {
 describe('poisoned worlds through the real decoder', () => {
   it('when the leak firm also rings an unmatched number, a control and an innocent channel\'s canary once, then its channel is still named and the innocent is not accused', () => {
     const chs = channels(8);
-    let exactly = 0;
+    // The firm rings all three of the channel's canaries (q = 1), as in the issue's case.
     for (const seed of [21, 22, 23]) {
       const strays = { unmatched: 1, controls: 1, innocentCanaries: 1 };
-      const run = simulate(world({ seed, q: 0.9, strays }), dedicatedDesign(chs, 3));
+      const run = simulate(world({ seed, q: 1, strays }), dedicatedDesign(chs, 3));
       const party = run.world.parties.get('ch2')!;
       const strayOnCanary = run.world.calls.find((c) => c.caller === party && c.canaryId && !run.world.exposures.some((e) => e.canaryId === c.canaryId && e.channelId === 'ch2'))!;
       expect(strayOnCanary).toBeDefined();
-      expect(run.world.calls.filter((c) => c.caller === party && c.canaryId === null)).toHaveLength(2);
+      expect(run.world.calls.filter((c) => c.caller === party && c.canaryId === null).map((c) => c.number.slice(0, 8)).sort()).toEqual(['+1555200', '+1555300']);
       const framed = run.world.exposures.find((e) => e.canaryId === strayOnCanary.canaryId)!.channelId;
-      // The strays weigh the firm down but cannot erase it: ch2 stays the one channel the evidence points at.
-      const p = verdictOf(run.result, 'ch2').probability;
-      expect(p).toBeGreaterThanOrEqual(0.9);
-      expect(Math.max(...run.result.channels.filter((c) => c.channelId !== 'ch2').map((c) => c.probability))).toBeLessThan(0.5);
-      expect(verdictOf(run.result, framed).verdict).not.toMatch(/leaking|suspect/);
-      if (named(run.result).length > 0) expect(named(run.result)).toEqual(['ch2']);
-      exactly += named(run.result).length === 1 ? 1 : 0;
+      expect(run.world.calls.filter((c) => c.caller === party && c.canaryId !== null && c.canaryId !== strayOnCanary.canaryId)).toHaveLength(3);
+      expect(named(run.result)).toEqual(['ch2']);
+      expect(verdictOf(run.result, framed).verdict).not.toBe('leaking');
     }
-    expect(exactly).toBeGreaterThanOrEqual(2);
   });
 
   it('when a robocaller sweeps every number in a world with no leak, then no channel is accused', () => {
@@ -99,30 +101,26 @@ describe('poisoned worlds through the real decoder', () => {
     expect(Math.max(...run.result.channels.map((c) => c.probability))).toBeLessThan(0.5);
   });
 
-  it('when many callers withhold their number right after a channel\'s plantings, then they are not one caller and none is named as the party', () => {
+  it('when many callers withhold their number a few hours after a channel\'s plantings, then they are not one caller and the channel is not accused', () => {
     const chs = channels(6);
     const w = createWorld(world({ channels: chs, leaking: [], seed: 41 }));
     plantDesign(w, dedicatedDesign(chs, 3));
     const mine = w.exposures.filter((e) => e.channelId === 'ch0');
-    const withheld = mine.map((e, i) => ({ id: `w${i}`, caller: `withheld:w${i}`, number: w.numberOf.get(e.canaryId)!, canaryId: e.canaryId, at: e.from + 20 * MINUTE }));
+    const withheld = mine.map((e, i) => ({ id: `w${i}`, caller: `withheld:w${i}`, number: w.numberOf.get(e.canaryId)!, canaryId: e.canaryId, at: e.from + 6 * 60 * MINUTE }));
     const input = observe(w);
     const asThemselves = decode({ ...input, calls: [...input.calls, ...withheld] });
-    // Each withheld call is a caller of its own: none is the party, none gets the same-caller bonus
-    // (their timing alone is still evidence, as from any second recipient of a leak).
-    expect(verdictOf(asThemselves, 'ch0').party ?? '').not.toMatch(/^withheld/);
-    // The same calls under one key would read as one party calling all three canaries, a far stronger
-    // case: it is the keying that keeps them apart.
+    expect(verdictOf(asThemselves, 'ch0').verdict).not.toBe('leaking');
+    // The same calls under one key would read as one party calling all three canaries: the test
+    // above can fail, and it is the keying that keeps ch0 clear.
     const asOne = decode({ ...input, calls: [...input.calls, ...withheld.map((c) => ({ ...c, caller: 'withheld' }))] });
-    expect(verdictOf(asOne, 'ch0').party).toBe('withheld');
-    const odds = (p: number) => p / (1 - p + 1e-12);
-    expect(odds(verdictOf(asOne, 'ch0').probability)).toBeGreaterThan(10 * odds(verdictOf(asThemselves, 'ch0').probability));
+    expect(verdictOf(asOne, 'ch0').verdict).toBe('leaking');
   });
 
   it('when leaks are live on a staggered split design, then the leaking channel is named exactly in most worlds', () => {
     const chs = channels(16);
     const design = splitDesign(chs, { numbers: 8, weight: 3, maxLeakers: 1, staggerMinutes: 1_440, seed: 7 });
     let exact = 0;
-    for (let s = 0; s < 10; s++) exact += simulate(world({ channels: chs, leaking: [chs[s]!], seed: 100 + s }), design).metrics.exact ? 1 : 0;
+    for (let s = 0; s < 10; s++) exact += simulate(world({ channels: chs, leaking: [chs[s]!], seed: 100 + s, decoderOptions: { maxLeakers: 1 } }), design).metrics.exact ? 1 : 0;
     expect(exact).toBeGreaterThanOrEqual(8);
     expect(DAY).toBe(1_440 * MINUTE);
   });
