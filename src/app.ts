@@ -40,6 +40,7 @@ import { RegistryAudit, TokenService } from './access/tokens.ts';
 import { AttributionReports, type ReportQuery } from './attribution/report.ts';
 import { ReportThread } from './attribution/report-thread.ts';
 import { VerdictWatch } from './attribution/verdict-watch.ts';
+import { publishEvent } from './alerts/events.ts';
 import { apiRouter } from './api/router.ts';
 import { errorHandler, notFoundHandler } from './api/errors.ts';
 import { requestLog } from './api/request-log.ts';
@@ -137,7 +138,9 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     audit: new RegistryAudit(db, clock),
     attribution,
     // party-appeared alerts: i12's publish hook goes here (src/alerts/events.ts) once merged.
-    parties: new PartyService(db, evidence, clock),
+    // A grouping the tracer proposes is news for alerts, published in the transaction that stores it.
+    parties: new PartyService(db, evidence, clock, (p) =>
+      publishEvent(outbox, { kind: 'party-appeared', partyId: p.id, callerNumber: p.numbers[0]!, name: p.name }, clock().toISOString())),
     report: (q: ReportQuery = {}) => attribution.report(q),
     /** The same report computed off the event loop (the API's): webhooks never wait on a decode. */
     reportOffThread: (q: ReportQuery = {}, o: { rebuild?: boolean } = {}) =>

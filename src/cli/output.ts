@@ -41,9 +41,9 @@ export async function write(chunk: string): Promise<void> {
 
 /** A cell a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading '. */
 export const neutralise = (v: string | number | null) => {
-  // Caller text may carry controls and bidi overrides: shown as <U+XXXX>, then formula-prefixed.
-  const s = v === null || v === undefined ? '' : neutraliseText(String(v));
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  const s = v === null || v === undefined ? '' : String(v);
+  // Formula-prefixed by how it starts, then caller text's controls and bidi overrides shown as <U+XXXX>.
+  return /^[=+\-@\t\r]/.test(s) ? `'${neutraliseText(s)}` : neutraliseText(s);
 };
 
 const TABLE_PAGE = 50;
@@ -70,8 +70,8 @@ export async function writeList<T>(f: ListFlags, spec: ListSpec<T>, fetch: (curs
   do {
     const page = await fetch(cursor, Math.min(remaining, 1000));
     for (const item of page.items) {
-      if (f.format === 'json') await write(`${count ? ',' : ''}\n${terminalJson(spec.present(item))}`);
-      else if (f.format === 'jsonl') await write(`${terminalJson(spec.present(item))}\n`);
+      if (f.format === 'json') await write(`${count ? ',' : ''}\n${terminalJson(spec.present(item), 0)}`);
+      else if (f.format === 'jsonl') await write(`${terminalJson(spec.present(item), 0)}\n`);
       else {
         const r = spec.row(item);
         await write(stringify!([spec.columns.map((c) => neutralise(r[c] ?? null))]));

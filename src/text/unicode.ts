@@ -63,8 +63,8 @@ export function neutralise(s: string | null | undefined): string {
  * JSON that is safe to print to a terminal and is still the same JSON: JSON.stringify escapes C0
  * but leaves C1, bidi controls and separators raw, so those are escaped as \uXXXX here.
  */
-export function terminalJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
+export function terminalJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent || undefined).replace(
     /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\p{Surrogate}/gu,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );

@@ -40,6 +40,6 @@ describe('caller text at the console', () => {
     const { stdout } = await tracer('hits', 'list', '--csv');
     expect(stdout.replaceAll('\r\n', '\n')).not.toMatch(UNSAFE);
     expect(stdout).toContain(`'=HYPERLINK`);
-    expect(stdout.split('\r\n')[0]).toBe('id,receivedAt,kind,from,callerName,to,classification,callStatus,durationSeconds,body');
+    expect(stdout.split(/\r?\n/)[0]).toBe('id,received,kind,from,name,to,class,status,secs,canary,body');
   });
 });

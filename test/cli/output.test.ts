@@ -32,8 +32,9 @@ describe('CSV at the console', () => {
     expect(neutralise('+966593301234')).toBe(`'+966593301234`);
     expect(neutralise('-1+2')).toBe(`'-1+2`);
     expect(neutralise('@SUM(A1)')).toBe(`'@SUM(A1)`);
-    expect(neutralise('\tx')).toBe(`'\tx`);
-    expect(neutralise('\rx')).toBe(`'\rx`);
+    // ...and a control character is shown, never passed on raw (issue 13: caller text neutralised everywhere).
+    expect(neutralise('\tx')).toBe(`'<U+0009>x`);
+    expect(neutralise('\rx')).toBe(`'<U+000D>x`);
     expect(neutralise('AQUA FIX')).toBe('AQUA FIX');
     expect(neutralise(42)).toBe('42');
     expect(neutralise(null)).toBe('');
@@ -44,7 +45,7 @@ describe('CSV at the console', () => {
     const hostile = '=cmd|" /C calc"!A0,\n"evil"';
     await writeList({ format: 'csv' }, spec, pages([{ id: 'h1', name: hostile }], 10).fetch);
     const rows = parse(out(), { columns: true }) as Row[];
-    expect(rows).toEqual([{ id: 'h1', name: `'${hostile}` }]);
+    expect(rows).toEqual([{ id: 'h1', name: `'${hostile.replace('\n', '<U+000A>')}` }]);
   });
 
   it('when the list spans many pages, then csv and jsonl stream every item once, fetching page after page', async () => {

@@ -111,6 +111,8 @@ describe('backfill: calls and messages the webhooks missed', () => {
     const report = app.services.report();
 
     expect(hitsTo(app, canary!.phoneNumber).map((h) => h.classification)).toEqual(['after-planting']);
-    expect(report.channels[0]).toMatchObject({ verdict: 'leaking', canariesCalled: 1 });
+    // One call minutes after planting, backfilled: judged like a webhook hit (evidence, not yet a verdict alone).
+    expect(report.channels[0]).toMatchObject({ canariesCalled: 1, hits: 1 });
+    expect(report.channels[0]!.probability).toBeGreaterThan(report.model.prior);
   });
 });

@@ -10,7 +10,7 @@ afterAll(() => cli.cleanup());
 describe('tracer plantings audit and tracer targets learn', () => {
   it('when canaries stand out, then the audit names what gives them away, prints no real value and exits 1', async () => {
     await cli.tracer('channels', 'create', '--name', 'Vendor A', '--kind', 'call-centre-vendor', '--queue', 'CC-DAY');
-    await cli.tracer('canaries', 'create', '--channel', 'Vendor A', '--count', '60');
+    await cli.tracer('canaries', 'create', '--channel', 'Vendor A', '--count', '60', '--yes');
     const failed = await cli.fails('plantings', 'audit', '--target', 'utility-sample');
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/values .*TELLS THEM APART.*mobile: prefix/);

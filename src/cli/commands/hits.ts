@@ -21,9 +21,9 @@ const listSchema = z.strictObject({
 
 const hitList: ListSpec<Hit> = {
   name: 'hits',
-  columns: ['id', 'received', 'kind', 'from', 'name', 'to', 'class', 'status', 'secs', 'canary'],
+  columns: ['id', 'received', 'kind', 'from', 'name', 'to', 'class', 'status', 'secs', 'canary', 'body'],
   row: (h) => ({ id: h.id, received: h.receivedAt, kind: h.kind, from: h.from, name: h.callerName, to: h.to,
-    class: h.classification, status: h.callStatus, secs: h.durationSeconds, canary: h.canaryId }),
+    class: h.classification, status: h.callStatus, secs: h.durationSeconds, canary: h.canaryId, body: h.body }),
   present: (h) => presentHit(h),
 };
 
@@ -57,7 +57,8 @@ export function registerHitCommands(program: Command): void {
     .option('--until <iso>', 'received before')
     .option('--csv', 'the same as --format csv (caller text neutralised for spreadsheets)'))
     .action(async (opts) => {
-      const o = flags(listSchema, opts.csv ? { ...opts, csv: undefined, format: 'csv' } : opts);
+      const { csv, ...rest } = opts;
+      const o = flags(listSchema, csv ? { ...rest, format: 'csv' } : rest);
       await withStore('hits:read', async ({ db }) => {
         const [{ HitRepository }, { ChannelRepository }] = await Promise.all([import('../../hits/repository.ts'), import('../../channels/channels.ts')]);
         const repo = new HitRepository(db);
