@@ -209,6 +209,7 @@ export function pages(s: Services, render: Render, L: (req: Request) => Localise
     for (const b of w.forgedBursts) out.push({ kind: 'forged-webhooks', text: `${l.num(b.count)} ${l.t('forgedBurst')} ${l.date(b.windowStart)}` });
     if (numbers && w.numbersBudget) out.push({ kind: 'numbers-budget', text: `${l.t('budgetNear')}: ${l.num(w.numbersBudget.spent)} / ${l.num(w.numbersBudget.cap)} ${w.numbersBudget.currency}`, href: '/numbers' });
     if (numbers && w.lookupBudget) out.push({ kind: 'lookup-budget', text: `${l.t('lookupNear')}: ${l.num(w.lookupBudget.spent)} / ${l.num(w.lookupBudget.cap)}` });
+    if (w.disabledOutputs) out.push({ kind: 'alert-outputs-disabled', text: `${l.num(w.disabledOutputs)} ${l.t('outputsDisabled')}` });
     return out;
   }
 }

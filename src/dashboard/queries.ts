@@ -101,6 +101,8 @@ export interface Warnings {
   forgedBursts: Array<{ windowStart: string; count: number }>;
   numbersBudget: { spent: number; cap: number; currency: string } | null;
   lookupBudget: { spent: number; cap: number } | null;
+  /** Alert outputs disabled after failing in a row (an admin re-enables them). */
+  disabledOutputs: number;
 }
 
 const BURST_WINDOW_MIN = 10;
@@ -122,8 +124,9 @@ export function warnings(db: Db, now: Date, caps: { monthlyBudget: number | null
     ? { spent: spend.amount, cap: caps.monthlyBudget, currency: spend.currency } : null;
   const lookups = (db.prepare('SELECT lookups FROM lookup_spend WHERE day = ?').pluck().get(now.toISOString().slice(0, 10)) as number | undefined) ?? 0;
   const lookupBudget = caps.lookupDailyBudget > 0 && lookups >= NEAR_CAP * caps.lookupDailyBudget ? { spent: lookups, cap: caps.lookupDailyBudget } : null;
-  return { missingNumbers, releaseFailures, forgedBursts, numbersBudget, lookupBudget };
+  const disabledOutputs = db.prepare('SELECT count(*) FROM alert_outputs WHERE enabled = 0').pluck().get() as number;
+  return { missingNumbers, releaseFailures, forgedBursts, numbersBudget, lookupBudget, disabledOutputs };
 }
 
 export const warningCount = (w: Warnings) =>
-  (w.missingNumbers > 0 ? 1 : 0) + (w.releaseFailures > 0 ? 1 : 0) + w.forgedBursts.length + (w.numbersBudget ? 1 : 0) + (w.lookupBudget ? 1 : 0);
+  (w.missingNumbers > 0 ? 1 : 0) + (w.releaseFailures > 0 ? 1 : 0) + w.forgedBursts.length + (w.numbersBudget ? 1 : 0) + (w.lookupBudget ? 1 : 0) + (w.disabledOutputs > 0 ? 1 : 0);

@@ -238,6 +238,15 @@ describe('the dashboard over HTTP', () => {
     expect(res.text).toContain(`/channels/${channelId}`);
   });
 
+  it('when an alert output was disabled for failing, then the overview warns of it', async () => {
+    const before = await get(app, jars.investigator!, '/?lang=en');
+    expect(before.text).not.toMatch(/data-warning="alert-outputs-disabled"/);
+    app.services.db.prepare(`INSERT INTO alert_outputs (id, name, kind, url, min_severity, enabled, consecutive_failures, disabled_at, created_at)
+      VALUES ('out_t', 'siem', 'webhook', 'https://siem.example/x', 'info', 0, 5, ?, ?)`).run(new Date().toISOString(), new Date().toISOString());
+    const res = await get(app, jars.investigator!, '/?lang=en');
+    expect(res.text).toMatch(/data-warning="alert-outputs-disabled"/);
+  });
+
   it('when forged webhooks arrive in a burst, then the overview warns of it', async () => {
     for (let i = 0; i < 6; i++) {
       await request(app.http).post('/twilio/voice').type('form').set('X-Twilio-Signature', 'forged').send({ CallSid: `CA${i}` });
