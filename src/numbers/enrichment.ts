@@ -1,3 +1,4 @@
+import type { EventPublisher } from '../alerts/events.ts';
 // Caller enrichment, an outbox job: after a hit is stored (never on the webhook path), look its
 // caller up (Lookup v2: caller name, line type), cache the answer per caller number, and keep to
 // LOOKUP_DAILY_BUDGET look-ups per UTC day. Over budget, the hit records why it has no look-up and
@@ -16,11 +17,15 @@ export interface EnricherDeps {
   clock: () => Date;
   log: Logger;
   dailyBudget: number;
+  /** Publishes `budget-near-cap` when the day's look-ups first pass 80 % of the budget. */
+  publish?: EventPublisher;
 }
 
 type Outcome = { info: CallerInfo; at: string } | { failed: string; at: string };
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+/** Share of the daily look-up budget at which alerts hear that it is nearly spent. */
+const NEAR_CAP = 0.8;
 
 export class CallerEnricher {
   /** Look-ups on their way: concurrent hits from one caller share one, and count once. */
@@ -69,8 +74,14 @@ export class CallerEnricher {
     }
     const count = () => {
       if (!mine) return;
-      this.d.lookups.countLookup(outcome.at.slice(0, 10));
+      const day = outcome.at.slice(0, 10);
+      const before = this.d.lookups.spent(day);
+      this.d.lookups.countLookup(day);
       this.reserved--;
+      const near = NEAR_CAP * this.d.dailyBudget;
+      if (before < near && before + 1 >= near) {
+        this.d.publish?.({ kind: 'budget-near-cap', budget: 'lookups-daily', amount: before + 1, cap: this.d.dailyBudget, currency: null }, outcome.at);
+      }
     };
     if ('failed' in outcome) return write({ status: 'failed', reason: outcome.failed }, count);
     const { info, at } = outcome;

@@ -47,7 +47,7 @@ export function composeNumbers(d: NumbersDeps) {
       });
       const callerEnricher = new CallerEnricher({
         hits, lookups: new CallerLookupRepository(d.db), provider, clock: d.clock, log: d.log,
-        dailyBudget: d.config.numbers.lookupDailyBudget,
+        dailyBudget: d.config.numbers.lookupDailyBudget, publish: d.publish,
       });
       return { numberService, callerEnricher };
     },

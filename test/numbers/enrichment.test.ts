@@ -136,4 +136,14 @@ describe('caller enrichment', () => {
     expect(lookups).not.toHaveBeenCalled();
     expect(callerInfo(sid).info).toMatchObject({ status: 'skipped' });
   });
+  it('when the day\'s look-ups pass 80 % of the budget, then budget-near-cap is published once', async () => {
+    const { to } = await setUp({ LOOKUP_DAILY_BUDGET: '5' });
+    for (const caller of await namedCallers(5)) {
+      await call(app, to, caller);
+      await app.services.outbox.drain();
+    }
+    const events = (app.services.db.prepare(`SELECT payload FROM outbox WHERE kind = 'alert-event'`).pluck().all() as string[])
+      .map((p) => JSON.parse(p).event).filter((e) => e.kind === 'budget-near-cap');
+    expect(events).toEqual([{ kind: 'budget-near-cap', budget: 'lookups-daily', amount: 4, cap: 5, currency: null }]);
+  });
 });
