@@ -143,8 +143,11 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
       publishEvent(outbox, { kind: 'party-appeared', partyId: p.id, callerNumber: p.numbers[0]!, name: p.name }, clock().toISOString())),
     report: (q: ReportQuery = {}) => attribution.report(q),
     /** The same report computed off the event loop (the API's): webhooks never wait on a decode. */
-    reportOffThread: (q: ReportQuery = {}, o: { rebuild?: boolean } = {}) =>
-      reportThread ? reportThread.report(q, o) : Promise.resolve((o.rebuild && attribution.rebuild(), attribution.report(q))),
+    reportOffThread: async (q: ReportQuery = {}, o: { rebuild?: boolean } = {}) => {
+      if (reportThread) return reportThread.report(q, o);
+      if (o.rebuild) attribution.rebuild();
+      return attribution.report(q);
+    },
     reportThread,
     alerts: composeAlerts({
       config, db, outbox, clock, log, numberProvider: numberKit.provider, overrides: alertOverrides,

@@ -21,9 +21,10 @@ export function campaignsRouter(s: Services): express.Router {
   r.post('/campaigns', requirePermission('canaries:write'), async (req, res) => {
     const input = campaignInput.parse(req.body);
     // What its numbers would cost a month, shown and confirmed before anything is bought.
-    const cost = await s.costs.campaign(input.locale, s.campaigns.numbersNeeded(input));
+    const design = s.campaigns.designFor(input);
+    const cost = await s.costs.campaign(input.locale, design.canaries.length);
     requireCostConfirmation(cost, s.costs.threshold, input.confirmCost === true, '"confirmCost": true');
-    const made = await s.campaigns.create(input);
+    const made = await s.campaigns.create(input, design);
     audit(req, 'campaign-create', made.id);
     res.status(201).json(made);
   });

@@ -15,6 +15,7 @@ import { dedicatedDesign, designTickets, splitDesign, type Design } from '../att
 import { planDesigns, buildDesign, adaptiveStagger, sharedWeight } from '../attribution/plan.ts';
 import { proposeRound } from '../attribution/adaptive.ts';
 import type { AttributionReports } from '../attribution/report.ts';
+import type { ChannelPosterior, ChannelVerdictName } from '../attribution/model.ts';
 
 export const DESIGNS = ['dedicated', 'split', 'staggered', 'adaptive'] as const;
 
@@ -76,17 +77,17 @@ export class CampaignService {
     };
   }
 
-  /** Numbers the campaign's first plantings take (what its cost is counted on). */
-  numbersNeeded(input: CampaignInput): number {
+  /** The design a campaign would plant, built once: its numbers are what the cost is counted on, and `create` plants it. */
+  designFor(input: CampaignInput): Design {
     const o = campaignInput.parse(input);
-    return this.design(o, o.channelIds).canaries.length;
+    return this.design(o, this.d.canaryService.resolveChannels(o.channelIds).map((c) => c.id));
   }
 
-  async create(input: CampaignInput) {
+  async create(input: CampaignInput, prebuilt?: Design) {
     const o = campaignInput.parse(input);
     const channels = this.d.canaryService.resolveChannels(o.channelIds);
     const ids = channels.map((c) => c.id);
-    const design = this.design(o, ids);
+    const design = prebuilt ?? this.design(o, ids);
     const id = newId('cp');
     const at = this.d.clock().toISOString();
     const locale = o.locale ?? this.d.defaultLocale;
@@ -108,10 +109,7 @@ export class CampaignService {
     const mine = report.channels.filter((ch) => c.channelIds.includes(ch.channelId));
     const used = c.canaries;
     const budget = (c.params.budget as number | null) ?? Math.max(4, Math.ceil(c.channelIds.length / 2));
-    const posteriors = mine.map((ch) => ({
-      channelId: ch.channelId, probability: ch.probability, verdict: ch.verdict, exposedCanaries: ch.exposedCanaries,
-      calledCanaries: ch.canariesCalled, party: null, evidenceCallIds: [], latenciesMinutes: [], reasons: [],
-    }));
+    const posteriors = mine.map((ch) => posteriorFor(ch.channelId, ch.probability, ch.verdict, ch.exposedCanaries, ch.canariesCalled));
     const round = proposeRound(posteriors, budget - used, {
       maxLeakers: c.params.maxLeakers ?? 1, budget, q: report.model.callBackProbability, staggerMinutes: c.params.staggerMinutes || adaptiveStagger(c.channelIds.length, budget, 3), roundDays: 3,
     });
@@ -168,7 +166,7 @@ export class CampaignService {
       return buildDesign({ design: o.design, numbers: budget, weight, staggerMinutes: o.staggerMinutes }, scenario, 1);
     }
     // adaptive: a first round from a flat prior; `next` proposes the rest.
-    const flat = ids.map((channelId) => ({ channelId, probability: 0.05, verdict: 'undetermined' as const, exposedCanaries: 0, calledCanaries: 0, party: null, evidenceCallIds: [], latenciesMinutes: [], reasons: [] }));
+    const flat = ids.map((channelId) => posteriorFor(channelId, 0.05, 'undetermined', 0, 0));
     const stagger = o.staggerMinutes ?? adaptiveStagger(n, budget, 3);
     const round = proposeRound(flat, budget, { maxLeakers: o.maxLeakers, budget, q: o.q ?? 0.7, staggerMinutes: stagger, roundDays: 3 });
     if (!round) throw new AppError('invalid-request', 'budget too small for a first adaptive round', 400);
@@ -197,6 +195,11 @@ export class CampaignService {
     return { canaries: canaries.length, plantings };
   }
 }
+
+/** A channel's standing in the shape the adaptive proposer reads. */
+const posteriorFor = (channelId: string, probability: number, verdict: ChannelVerdictName, exposedCanaries: number, calledCanaries: number): ChannelPosterior => ({
+  channelId, probability, verdict, exposedCanaries, calledCanaries, party: null, evidenceCallIds: [], latenciesMinutes: [], reasons: [],
+});
 
 interface CampaignRow {
   id: string; name: string; design: Campaign['design']; status: Campaign['status']; channel_ids: string; params: string; locale: Locale;

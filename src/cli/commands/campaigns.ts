@@ -49,8 +49,9 @@ export function registerCampaignCommands(program: Command): void {
       await withApp('canaries:write', async ({ services }, actor) => {
         const asked = input(services, o, z.enum(DESIGNS).parse(o.design));
         const { confirmCost } = await import('./canaries.ts');
-        await confirmCost(await services.costs.campaign(asked.locale, services.campaigns.numbersNeeded(asked)), services.costs.threshold, o.yes === true);
-        const c = await services.campaigns.create(asked);
+        const design = services.campaigns.designFor(asked);
+        await confirmCost(await services.costs.campaign(asked.locale, design.canaries.length), services.costs.threshold, o.yes === true);
+        const c = await services.campaigns.create(asked, design);
         services.audit.record(actor.id, actor.role, 'campaign-create', c.id);
         print(o.json, c, () => `campaign ${c.id} "${c.name}" (${c.design}): ${c.canaries} canaries, ${c.plantings} plantings (${c.scheduled} scheduled for later)`);
       });
