@@ -18,9 +18,10 @@
 // are enumerated jointly (canaries shared by several channels couple them), exactly over every set of
 // up to maxLeakers channels among the channels with evidence (at most maxCandidates of them); channels
 // beyond those enter one by one, with the single-channel formula. Deterministic: no sampling.
-import { indexFacts, firstCallAfter, type FactsIndex } from './facts-index.ts';
+import { TIMES_PER_PAIR, type CallPairs } from './call-pairs.ts';
+import { indexFacts, type FactsIndex } from './facts-index.ts';
 import { latencyCdf, latencyDensityPerDay } from './latency.ts';
-import { DEFAULT_DECODER_OPTIONS, WITHHELD_PREFIX, type DecoderInput, type DecoderOptions, type DecoderResult } from './model.ts';
+import { DEFAULT_DECODER_OPTIONS, type DecoderInput, type DecoderOptions, type DecoderResult } from './model.ts';
 import { describeChannel } from './reasons.ts';
 
 /** Strongest callers per channel considered as its party in the joint enumeration (plus "nobody seen"). */
@@ -30,11 +31,19 @@ const NEGLIGIBLE_LOG_TERM = 12;
 /** log odds of about 1 in 1,000. */
 const NEGLIGIBLE_LOG_ODDS = Math.log(1e-3);
 
+/** A caller's first call on a canary after its exposure; the hit's id is looked up only when asked for. */
+export class EvidenceCall {
+  constructor(readonly canaryId: string, readonly latencyMs: number, readonly exposedOnlyHere: boolean, private readonly pairs: CallPairs, private readonly ref: number) {}
+  get callId(): string {
+    return this.pairs.idOf(this.ref);
+  }
+}
+
 export interface CallerEvidence {
   caller: string;
   logLr: number;
-  /** canaryId → the caller's first call on it after the exposure. */
-  calls: Array<{ canaryId: string; callId: string; latencyMs: number; exposedOnlyHere: boolean }>;
+  /** The caller's first call on each canary after the exposure. */
+  calls: EvidenceCall[];
 }
 
 export interface ChannelEvidence {
@@ -44,7 +53,10 @@ export interface ChannelEvidence {
   logUnseen: number;
   /** log Bayes factor of "leaks" against "clean", party summed out. */
   logBf: number;
+  /** The strongest callers (at most CALLERS_KEPT), strongest first, with their calls. */
   callers: CallerEvidence[];
+  /** Callers with evidence on this channel, withheld ones aside; `callers` keeps the strongest. */
+  callerCount: number;
 }
 
 export interface Pass {
@@ -86,11 +98,12 @@ export function decode(input: DecoderInput, keep?: (pass: Pass, ctx: Parameters<
 }
 
 function runPass(idx: FactsIndex, q: number, r: number, now: number, o: DecoderOptions): Pass {
-  const evidence = new Map(idx.channels.map((c) => [c, channelEvidence(idx, c, q, r, now, o)]));
+  const scratch = scratchFor(idx);
+  const evidence = new Map(idx.channels.map((c) => [c, channelEvidence(idx, c, q, r, now, o, scratch)]));
   const logOdds = Math.log(o.prior / (1 - o.prior));
   // Channels whose evidence alone leaves them below 1 in 1,000 cannot move the others: they enter one by one.
   const withEvidence = [...evidence.values()]
-    .filter((e) => e.callers.length > 0 && logOdds + e.logBf > NEGLIGIBLE_LOG_ODDS)
+    .filter((e) => e.callerCount > 0 && logOdds + e.logBf > NEGLIGIBLE_LOG_ODDS)
     .sort((a, b) => b.logBf - a.logBf || (a.channelId < b.channelId ? -1 : 1));
   const candidates = withEvidence.slice(0, o.maxCandidates).map((e) => e.channelId);
   const marginals = new Map<string, number>();
@@ -106,41 +119,157 @@ function runPass(idx: FactsIndex, q: number, r: number, now: number, o: DecoderO
   };
 }
 
-/** Single-channel evidence: each caller's log likelihood ratio as this channel's leak party. */
-function channelEvidence(idx: FactsIndex, channelId: string, q: number, r: number, now: number, o: DecoderOptions): ChannelEvidence {
-  const canaries = (idx.canariesOf.get(channelId) ?? []).map((k) => ({ ...k, missWeight: 1 - q * latencyCdf(o.latency, now - k.from) }));
-  const byCaller = new Map<string, CallerEvidence>();
-  const base = (x: string) => idx.callers.get(x)!.noise * Math.log(o.strayFactor) - Math.log(idx.pairs);
+/** Callers kept per channel with their calls (sorted by weight); the rest count only in the channel's Bayes factor. */
+const CALLERS_KEPT = 20;
+
+/** Per-caller accumulators for one pass, indexed by caller: reused channel after channel. */
+interface Scratch {
+  acc: Float64Array;
+  weight: Float64Array;
+  seen: Uint8Array;
+  rank: Int32Array;
+  touched: number[];
+  /** Per call of the channel (at most one per laid-out entry): canary, entry, slot, and a one-number caller's weight (NaN otherwise). */
+  callK: Int32Array;
+  callE: Int32Array;
+  callSlot: Uint8Array;
+  single: Float64Array;
+  /** Per entry of the canary at hand: its first call's slot and density. */
+  slots: Uint8Array;
+  dens: Float64Array;
+}
+const scratchFor = (idx: FactsIndex): Scratch => {
+  const n = idx.calls.callers.length;
+  const e = idx.onCanary.pair.length;
+  return {
+    acc: new Float64Array(n), weight: new Float64Array(n), seen: new Uint8Array(n), rank: new Int32Array(n), touched: [],
+    callK: new Int32Array(e), callE: new Int32Array(e), callSlot: new Uint8Array(e), single: new Float64Array(e), slots: new Uint8Array(e), dens: new Float64Array(e),
+  };
+};
+
+/**
+ * Single-channel evidence: each caller's log likelihood ratio as this channel's leak party. Reads the
+ * channel's canaries' pairs in their laid-out order; a caller who rang only this one number (most of
+ * the background) needs no accumulator, its one call is its whole weight.
+ */
+export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r: number, now: number, o: DecoderOptions, s: Scratch = scratchFor(idx)): ChannelEvidence {
+  const x = idx.calls;
+  const ev = idx.onCanary;
+  const canaries = idx.canariesOf.get(channelId) ?? [];
+  const logKappa = Math.log(o.strayFactor);
+  const logPairs = Math.log(idx.pairs);
+  const share = q * o.secondPartyShare;
+  const { acc, weight, seen, rank, touched, callK, callE, callSlot, single, slots, dens } = s;
+  let calls = 0;
   let logUnseen = 0;
-  for (const k of canaries) {
-    const onlyHere = (idx.exposuresOf.get(k.canaryId)?.length ?? 0) === 1;
-    const calls = firstCallsAfter(idx, k.canaryId, k.from, o);
+  touched.length = 0;
+  const missWeights = new Float64Array(canaries.length);
+  for (let ki = 0; ki < canaries.length; ki++) {
+    const k = canaries[ki]!;
+    const from = k.from;
+    const missWeight = (missWeights[ki] = 1 - q * latencyCdf(o.latency, now - from));
+    let sumDensity = 0;
+    for (let e = k.start; e < k.end; e++) {
+      const base = e * TIMES_PER_PAIR;
+      const kept = ev.kept[e]!;
+      let slot = 0;
+      while (slot < kept && ev.times[base + slot]! < from) slot++;
+      slots[e] = slot;
+      if (slot === kept) continue;
+      const d = latencyDensityPerDay(o.latency, ev.times[base + slot]! - from);
+      dens[e] = d;
+      sumDensity += d;
+    }
     // Anyone's call soon after exposure: what a second recipient of the leak would look like.
-    const anyone = (q * o.secondPartyShare * calls.reduce((s, c) => s + c.density, 0)) / r;
-    const unseen = Math.log(k.missWeight + anyone);
+    const anyone = (share * sumDensity) / r;
+    const unseen = Math.log(missWeight + anyone);
     logUnseen += unseen;
-    for (const c of calls) {
+    for (let e = k.start; e < k.end; e++) {
+      if (slots[e] === ev.kept[e]) continue;
+      const c = ev.caller[e]!;
       // A withheld number names no one: its call counts only as a second recipient's would.
-      if (c.caller.startsWith(WITHHELD_PREFIX)) continue;
-      let ev = byCaller.get(c.caller);
-      if (!ev) byCaller.set(c.caller, (ev = { caller: c.caller, logLr: base(c.caller), calls: [] }));
-      const own = (q * c.density * idx.pairs) / (r * idx.callers.get(c.caller)!.numbers);
-      const rest = anyone - (q * o.secondPartyShare * c.density) / r;
-      ev.logLr += Math.log(k.missWeight + own + rest) - unseen;
-      ev.calls.push({ canaryId: k.canaryId, callId: c.id, latencyMs: c.latencyMs, exposedOnlyHere: onlyHere });
+      if (c < 0) continue;
+      const own = (q * dens[e]! * idx.pairs) / (r * ev.callerNumbers[e]!);
+      const rest = anyone - (share * dens[e]!) / r;
+      const delta = Math.log(missWeight + own + rest) - unseen;
+      if (ev.callerNumbers[e] === 1) single[calls] = delta;
+      else {
+        if (seen[c] === 0) {
+          seen[c] = 1;
+          acc[c] = 0;
+          touched.push(c);
+        }
+        acc[c] = acc[c]! + delta;
+        single[calls] = NaN;
+      }
+      callK[calls] = ki;
+      callE[calls] = e;
+      callSlot[calls] = slots[e]!;
+      calls++;
     }
   }
-  for (const ev of byCaller.values()) ev.logLr += logUnseen;
-  const callers = [...byCaller.values()].sort((a, b) => b.logLr - a.logLr || (a.caller < b.caller ? -1 : 1));
-  return { channelId, canaries, logUnseen, logBf: logSumExp([logUnseen, ...callers.map((c) => c.logLr)]), callers };
+  // Weights: one-number callers (no noise: their one number is this canary) by their call, the others summed.
+  let max = logUnseen;
+  for (const c of touched) {
+    const w = idx.noiseOf[c]! * logKappa - logPairs + acc[c]! + logUnseen;
+    weight[c] = w;
+    if (w > max) max = w;
+  }
+  let singles = 0;
+  for (let i = 0; i < calls; i++) {
+    if (Number.isNaN(single[i]!)) continue;
+    const w = -logPairs + single[i]! + logUnseen;
+    single[i] = w;
+    singles++;
+    if (w > max) max = w;
+  }
+  let sum = Math.exp(logUnseen - max);
+  for (const c of touched) sum += Math.exp(weight[c]! - max);
+  for (let i = 0; i < calls; i++) if (!Number.isNaN(single[i]!)) sum += Math.exp(single[i]! - max);
+  // The strongest callers, strongest first (ties by key): kept with their calls.
+  const order: Array<{ c: number; w: number }> = [];
+  const before = (a: { c: number; w: number }, b: { c: number; w: number }) => b.w - a.w || (x.callers[a.c]! < x.callers[b.c]! ? -1 : x.callers[a.c]! > x.callers[b.c]! ? 1 : 0);
+  const consider = (c: number, w: number) => {
+    const cand = { c, w };
+    if (order.length === CALLERS_KEPT && before(cand, order[CALLERS_KEPT - 1]!) >= 0) return;
+    let i = Math.min(order.length, CALLERS_KEPT - 1);
+    order[i] = cand;
+    while (i > 0 && before(order[i]!, order[i - 1]!) < 0) {
+      [order[i], order[i - 1]] = [order[i - 1]!, order[i]!];
+      i--;
+    }
+  };
+  for (const c of touched) consider(c, weight[c]!);
+  for (let i = 0; i < calls; i++) if (!Number.isNaN(single[i]!)) consider(ev.caller[callE[i]!]!, single[i]!);
+  const callers: CallerEvidence[] = order.map(({ c, w }, i) => {
+    rank[c] = i + 1;
+    return { caller: x.callers[c]!, logLr: w, calls: [] };
+  });
+  for (let i = 0; i < calls; i++) {
+    const e = callE[i]!;
+    const at = rank[ev.caller[e]!]!;
+    if (at === 0) continue;
+    const k = canaries[callK[i]!]!;
+    const slot = callSlot[i]!;
+    callers[at - 1]!.calls.push(new EvidenceCall(k.canaryId, ev.times[e * TIMES_PER_PAIR + slot]! - k.from, (idx.exposuresOf.get(k.canaryId)?.length ?? 0) === 1, x, x.ref(ev.pair[e]!, slot)));
+  }
+  for (const { c } of order) rank[c] = 0;
+  for (const c of touched) seen[c] = 0;
+  return {
+    channelId, canaries: canaries.map((k, i) => ({ canaryId: k.canaryId, from: k.from, missWeight: missWeights[i]! })),
+    logUnseen, logBf: max + Math.log(sum), callers, callerCount: touched.length + singles,
+  };
 }
 
 /** Each caller's first call on the canary after `from`, with the latency density it implies. */
 function firstCallsAfter(idx: FactsIndex, canaryId: string, from: number, o: DecoderOptions) {
+  const x = idx.calls;
   const out: Array<{ caller: string; id: string; latencyMs: number; density: number }> = [];
-  for (const pair of idx.callsOn.get(canaryId) ?? []) {
-    const call = firstCallAfter(pair, from);
-    if (call) out.push({ caller: pair.caller, id: call.id, latencyMs: call.at - from, density: latencyDensityPerDay(o.latency, call.at - from) });
+  for (const p of idx.pairsOn(canaryId)) {
+    const slot = x.firstAfter(p, from);
+    if (slot < 0) continue;
+    const at = x.time(p, slot);
+    out.push({ caller: x.callers[x.caller(p)]!, id: x.idOf(x.ref(p, slot)), latencyMs: at - from, density: latencyDensityPerDay(o.latency, at - from) });
   }
   return out;
 }
@@ -175,7 +304,7 @@ function enumerateSets(idx: FactsIndex, ev: Map<string, ChannelEvidence>, candid
       if (both.length > 0) shared.set(`${i},${j}`, both);
     }
   }
-  const partyPrior = (x: string) => idx.callers.get(x)!.noise * Math.log(o.strayFactor) - Math.log(idx.pairs);
+  const partyPrior = (x: string) => idx.callerStats(x)!.noise * Math.log(o.strayFactor) - Math.log(idx.pairs);
 
   const sets: Array<{ members: number[]; logW: number; parties: Array<string | null> }> = [{ members: [], logW: 0, parties: [] }];
   const setLikelihood = (members: number[]) => {
@@ -244,7 +373,7 @@ function sharedCanaryFactor(idx: FactsIndex, canaryId: string, members: Array<{ 
  * A canary's likelihood ratio under "these exposures leak, each to its party (null: one we never saw)"
  * against "nothing leaks": no leak call yet, or one of the canary's calls is the first leak call.
  */
-function canaryFactor(idx: FactsIndex, canaryId: string, exposures: Array<{ from: number; party: string | null }>, q: number, r: number, now: number, o: DecoderOptions): number {
+export function canaryFactor(idx: FactsIndex, canaryId: string, exposures: Array<{ from: number; party: string | null }>, q: number, r: number, now: number, o: DecoderOptions): number {
   let miss = 1;
   for (const e of exposures) miss *= 1 - q * latencyCdf(o.latency, now - e.from);
   const earliest = Math.min(...exposures.map((e) => e.from));
@@ -256,7 +385,7 @@ function canaryFactor(idx: FactsIndex, canaryId: string, exposures: Array<{ from
     const at = earliest + c.latencyMs;
     if (parties.has(c.caller)) {
       const mine = exposures.filter((e) => e.party === c.caller);
-      f += (pLeak(mine.length) * density(mine, at) * idx.pairs) / (r * idx.callers.get(c.caller)!.numbers);
+      f += (pLeak(mine.length) * density(mine, at) * idx.pairs) / (r * idx.callerStats(c.caller)!.numbers);
     } else {
       f += (pLeak(exposures.length) * o.secondPartyShare * density(exposures, at)) / r;
     }

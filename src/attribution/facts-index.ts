@@ -1,9 +1,9 @@
+import { CallPairs, pairsOf, TIMES_PER_PAIR } from './call-pairs.ts';
 import type { DecoderCall, Exposure } from './model.ts';
 
-/** Earliest calls kept per (caller, number): enough to find the first call after each exposure. */
-const TIMES_PER_PAIR = 4;
+export { TIMES_PER_PAIR } from './call-pairs.ts';
 
-/** What one caller did to one number: the earliest calls, in time order. */
+/** What one caller did to one number: the earliest calls, in time order (materialised for display). */
 export interface PairCalls {
   caller: string;
   number: string;
@@ -21,6 +21,13 @@ export interface CallerStats {
   noise: number;
 }
 
+export interface CanaryExposure {
+  canaryId: string;
+  from: number;
+  start: number;
+  end: number;
+}
+
 export interface ExposureAt {
   channelId: string;
   from: number;
@@ -28,78 +35,155 @@ export interface ExposureAt {
 
 /**
  * The facts, indexed for the decoder: exposures per canary and per channel, and per canary the
- * callers that rang it. Built once per decode, in one pass over the calls.
+ * (caller, number) pairs that rang it after an exposure, as pair indices into `pairs`. Built from
+ * the pairs in one pass; the pairs themselves can be kept and grown between decodes.
  */
 export interface FactsIndex {
   channels: string[];
   /** canary → its exposures (earliest per channel). */
   exposuresOf: Map<string, ExposureAt[]>;
-  /** channel → the canaries exposed to it, with when. */
-  canariesOf: Map<string, Array<{ canaryId: string; from: number }>>;
-  /** canary → the callers that rang it, with their earliest calls. */
-  callsOn: Map<string, PairCalls[]>;
-  callers: Map<string, CallerStats>;
+  /** channel → the canaries exposed to it, with when, and where their pairs lie in `onCanary` ([start, end)). */
+  canariesOf: Map<string, CanaryExposure[]>;
+  /** The folded calls. */
+  calls: CallPairs;
+  /** The canary a pair's number belongs to, if any. */
+  canaryOfPair(p: number): string | null;
+  /** canary → indices of the pairs that rang it after its first exposure. */
+  pairsOn(canaryId: string): Int32Array;
+  /** canary → [start, end) of its pairs in `onCanary`, the same pairs laid out canary by canary. */
+  rangeOf(canaryId: string): [number, number];
+  /**
+   * The pairs of every canary, one entry each, contiguous per canary so the decoder reads them in
+   * order: the pair, its caller (-1 when withheld), how many numbers that caller rang, and its kept
+   * call times (TIMES_PER_PAIR slots, `kept` of them used).
+   */
+  onCanary: { pair: Int32Array; caller: Int32Array; callerNumbers: Int32Array; count: Int32Array; kept: Uint8Array; times: Float64Array };
+  /** Numbers each caller (by index) rang that no leak could have given it. */
+  noiseOf: Int32Array;
+  callerStats(caller: string): CallerStats | undefined;
   /** Distinct (caller, number) pairs in all: the size of the caller population the background draws from. */
   pairs: number;
 }
 
-export function indexFacts(channels: string[], exposures: Exposure[], calls: Iterable<DecoderCall>): FactsIndex {
+const NONE = new Int32Array(0);
+
+/**
+ * `canaryOf` turns the canary key the pairs were folded with into a canary id: the identity for calls
+ * given as data; for stored hits the key is the number's id, and the canary holding that number is
+ * looked up as the store stands now (a number assigned after its first calls still counts).
+ */
+export function indexFacts(channels: string[], exposures: Exposure[], calls: Iterable<DecoderCall> | CallPairs, canaryOf: (key: string) => string | null = (k) => k): FactsIndex {
+  const pairs = calls instanceof CallPairs ? calls : pairsOf(calls);
   const exposuresOf = new Map<string, ExposureAt[]>();
   for (const e of exposures) {
-    const list = exposuresOf.get(e.canaryId) ?? [];
+    const list = exposuresOf.get(e.canaryId);
+    if (!list) {
+      exposuresOf.set(e.canaryId, [{ channelId: e.channelId, from: e.from }]);
+      continue;
+    }
     const same = list.find((x) => x.channelId === e.channelId);
     if (same) same.from = Math.min(same.from, e.from);
     else list.push({ channelId: e.channelId, from: e.from });
-    exposuresOf.set(e.canaryId, list);
   }
-  const canariesOf = new Map<string, Array<{ canaryId: string; from: number }>>(channels.map((c) => [c, []]));
+  const canariesOf = new Map<string, CanaryExposure[]>(channels.map((c) => [c, []]));
   for (const [canaryId, list] of exposuresOf) {
-    for (const x of list) canariesOf.get(x.channelId)?.push({ canaryId, from: x.from });
+    for (const x of list) canariesOf.get(x.channelId)?.push({ canaryId, from: x.from, start: 0, end: 0 });
   }
 
-  const byPair = new Map<string, PairCalls>();
-  for (const call of calls) {
-    const key = `${call.caller}\u0000${call.number}`;
-    let pair = byPair.get(key);
-    if (!pair) byPair.set(key, (pair = { caller: call.caller, number: call.number, canaryId: call.canaryId, times: [], ids: [], count: 0 }));
-    pair.count++;
-    insertEarliest(pair, call.at, call.id);
-  }
-
-  const callsOn = new Map<string, PairCalls[]>();
-  const callers = new Map<string, CallerStats>();
-  for (const pair of byPair.values()) {
-    const stats = callers.get(pair.caller) ?? { numbers: 0, noise: 0 };
-    stats.numbers++;
-    const exposed = pair.canaryId ? exposuresOf.get(pair.canaryId) : undefined;
-    const firstExposure = exposed ? Math.min(...exposed.map((x) => x.from)) : Infinity;
-    // Rang only before anything could have seen the number: no leak gave it to them.
-    if (pair.times[pair.times.length - 1]! < firstExposure) stats.noise++;
+  // The pairs' canary keys resolved to canaries (-1: no canary holds the number), and each canary's first exposure.
+  const canaryIds: string[] = [];
+  const canaryIx = new Map<string, number>();
+  const resolved = new Int32Array(pairs.canaries.length);
+  pairs.canaries.forEach((key, k) => {
+    const id = canaryOf(key);
+    if (id === null) return void (resolved[k] = -1);
+    let i = canaryIx.get(id);
+    if (i === undefined) canaryIx.set(id, (i = canaryIds.push(id) - 1));
+    resolved[k] = i;
+  });
+  const firstExposure = new Float64Array(canaryIds.length).fill(Infinity);
+  canaryIds.forEach((id, k) => {
+    const list = exposuresOf.get(id);
+    if (list) for (const x of list) if (x.from < firstExposure[k]!) firstExposure[k] = x.from;
+  });
+  const col = pairs.columns();
+  const canaryOfPair = (p: number) => {
+    const k = col.canary[p]!;
+    return k < 0 ? -1 : resolved[k]!;
+  };
+  // Rang only before anything could have seen the number: no leak gave it to them (noise). Otherwise
+  // the pair is evidence on its canary: counted, then laid out per canary (CSR).
+  const noiseOf = new Int32Array(pairs.callers.length);
+  const perCanary = new Int32Array(canaryIds.length + 1);
+  const evidence = new Uint8Array(pairs.size);
+  for (let p = 0; p < pairs.size; p++) {
+    const k = canaryOfPair(p);
+    const last = col.times[p * TIMES_PER_PAIR + col.kept[p]! - 1]!;
+    if (k < 0 || last < firstExposure[k]!) noiseOf[col.caller[p]!]!++;
     else {
-      const list = callsOn.get(pair.canaryId!) ?? [];
-      list.push(pair);
-      callsOn.set(pair.canaryId!, list);
+      evidence[p] = 1;
+      perCanary[k + 1]!++;
     }
-    callers.set(pair.caller, stats);
   }
-  return { channels, exposuresOf, canariesOf, callsOn, callers, pairs: byPair.size };
+  for (let k = 0; k < canaryIds.length; k++) perCanary[k + 1]! += perCanary[k]!;
+  const entries = perCanary[canaryIds.length]!;
+  const onCanary = new Int32Array(entries);
+  const fill = perCanary.slice(0, canaryIds.length);
+  for (let p = 0; p < pairs.size; p++) if (evidence[p]) onCanary[fill[canaryOfPair(p)]!++] = p;
+  const laid = { pair: onCanary, caller: new Int32Array(entries), callerNumbers: new Int32Array(entries), count: new Int32Array(entries), kept: new Uint8Array(entries), times: new Float64Array(entries * TIMES_PER_PAIR) };
+  for (const list of canariesOf.values()) {
+    for (const k of list) {
+      const i = canaryIx.get(k.canaryId);
+      if (i !== undefined) [k.start, k.end] = [perCanary[i]!, perCanary[i + 1]!];
+    }
+  }
+  for (let e = 0; e < entries; e++) {
+    const p = onCanary[e]!;
+    const c = col.caller[p]!;
+    laid.caller[e] = col.withheld[c] === 1 ? -1 : c;
+    laid.callerNumbers[e] = col.numbers[c]!;
+    laid.count[e] = col.count[p]!;
+    const kept = col.kept[p]!;
+    laid.kept[e] = kept;
+    for (let i = 0; i < kept; i++) laid.times[e * TIMES_PER_PAIR + i] = col.times[p * TIMES_PER_PAIR + i]!;
+  }
+
+  return {
+    channels, exposuresOf, canariesOf, calls: pairs, noiseOf, pairs: pairs.size,
+    canaryOfPair: (p) => {
+      const k = canaryOfPair(p);
+      return k < 0 ? null : canaryIds[k]!;
+    },
+    onCanary: laid,
+    rangeOf: (canaryId) => {
+      const k = canaryIx.get(canaryId);
+      return k === undefined ? [0, 0] : [perCanary[k]!, perCanary[k + 1]!];
+    },
+    pairsOn: (canaryId) => {
+      const k = canaryIx.get(canaryId);
+      return k === undefined ? NONE : onCanary.subarray(perCanary[k]!, perCanary[k + 1]!);
+    },
+    callerStats: (caller) => {
+      const c = pairs.callerIndex(caller);
+      return c === undefined ? undefined : { numbers: pairs.numbersOf(c), noise: noiseOf[c]! };
+    },
+  };
 }
 
-function insertEarliest(pair: PairCalls, at: number, id: string): void {
-  const { times, ids } = pair;
-  if (times.length === TIMES_PER_PAIR && at >= times[times.length - 1]!) return;
-  let i = times.length;
-  while (i > 0 && times[i - 1]! > at) i--;
-  times.splice(i, 0, at);
-  ids.splice(i, 0, id);
-  if (times.length > TIMES_PER_PAIR) {
-    times.pop();
-    ids.pop();
+/** One pair as plain data (for display and tests; the decoder reads the columns). */
+export function pairCalls(idx: FactsIndex, p: number): PairCalls {
+  const x = idx.calls;
+  const times: number[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < x.kept(p); i++) {
+    times.push(x.time(p, i));
+    ids.push(x.idOf(x.ref(p, i)));
   }
+  return { caller: x.callers[x.caller(p)]!, number: x.numbers[x.number(p)]!, canaryId: idx.canaryOfPair(p), times, ids, count: x.count(p) };
 }
 
 /** The caller's first call on the number at or after `from`, if any. */
-export function firstCallAfter(pair: PairCalls, from: number): { at: number; id: string } | null {
-  for (let i = 0; i < pair.times.length; i++) if (pair.times[i]! >= from) return { at: pair.times[i]!, id: pair.ids[i]! };
-  return null;
+export function firstCallAfter(idx: FactsIndex, p: number, from: number): { at: number; id: string } | null {
+  const i = idx.calls.firstAfter(p, from);
+  return i < 0 ? null : { at: idx.calls.time(p, i), id: idx.calls.idOf(idx.calls.ref(p, i)) };
 }

@@ -1,9 +1,8 @@
-// The decoder's facts, read from the store as it stands now: channels, exposures (src/planting/exposure.ts),
-// every call and SMS streamed from the hits table, and the background rate measured on controls and burn-in.
+// The decoder's facts, read from the store as it stands now: channels, exposures (src/planting/exposure.ts)
+// and the background rate measured on controls and burn-in. The calls are folded by stored-calls.ts.
 import type { Db } from '../store/db.ts';
 import { canaryExposures, withShiftChannels } from '../planting/exposure.ts';
-import { WITHHELD_PREFIX, type DecoderCall, type Exposure } from './model.ts';
-import { acceptedPartyOf } from '../parties/repository.ts';
+import { WITHHELD_PREFIX, type Exposure } from './model.ts';
 
 const DAY = 86_400_000;
 /**
@@ -32,36 +31,16 @@ export interface Background {
   numberDays: number;
 }
 
+/** The facts besides the calls, which src/attribution/stored-calls.ts folds and keeps between decodes. */
 export interface AttributionFacts {
   channels: ChannelFact[];
   exposures: Exposure[];
-  calls: () => Iterable<DecoderCall>;
   background: Background;
-  /** Caller number → a caller name some hit carried (display only). */
-  callerNames: () => Map<string, string>;
 }
 
 export function loadFacts(db: Db, now: Date): AttributionFacts {
   const channels = withShiftChannels(db, db.prepare('SELECT id, name, kind FROM channels ORDER BY created_at, id').all() as ChannelFact[]);
-  const calls = db.prepare(
-    `SELECT h.id, h.from_number, h.to_number, c.id AS canary_id,
-            CAST(round((julianday(h.received_at) - 2440587.5) * 86400000) AS INTEGER) AS at_ms
-     FROM hits h LEFT JOIN canaries c ON c.number_id = h.number_id`,
-  ).raw();
-  const partyOf = acceptedPartyOf(db);
-  return {
-    channels,
-    exposures: canaryExposures(db),
-    calls: function* () {
-      for (const [id, from, to, canaryId, at] of calls.iterate() as Iterable<[string, string, string, string | null, number]>) {
-        yield { id, caller: callerKey(from, id, partyOf), number: to, canaryId, at };
-      }
-    },
-    background: measuredBackground(db, now),
-    callerNames: () => new Map(db.prepare(
-      'SELECT from_number, max(caller_name) FROM hits WHERE caller_name IS NOT NULL GROUP BY from_number',
-    ).raw().all() as Array<[string, string]>),
-  };
+  return { channels, exposures: canaryExposures(db), background: measuredBackground(db, now) };
 }
 
 /**
@@ -70,6 +49,8 @@ export function loadFacts(db: Db, now: Date): AttributionFacts {
  */
 export function measuredBackground(db: Db, now: Date): Background {
   const nowIso = now.toISOString();
+  // CROSS JOIN keeps the spans outside: each span counts its own number's calls in hits_to_kind, instead
+  // of every hit being looked up among the spans.
   const row = db.prepare(
     `WITH spans AS (
        SELECT phone_number AS phone, coalesce(ready_at, burn_in_ends_at, created_at) AS since,
@@ -81,8 +62,7 @@ export function measuredBackground(db: Db, now: Date): Background {
      )
      SELECT
        (SELECT coalesce(sum(max(0, julianday(until) - julianday(since))), 0) FROM spans) AS days,
-       (SELECT count(*) FROM spans s JOIN hits h ON h.to_number = s.phone AND h.received_at >= s.since AND h.received_at < s.until
-          WHERE h.kind = 'call') AS calls`,
+       (SELECT count(*) FROM spans s CROSS JOIN hits h ON h.to_number = s.phone AND h.kind = 'call' AND h.received_at >= s.since AND h.received_at < s.until) AS calls`,
   ).get({ now: nowIso }) as { days: number; calls: number };
   const days = Math.max(0, row.days);
   const perNumberDay = (BACKGROUND_PRIOR.perNumberDay * BACKGROUND_PRIOR.numberDays + row.calls) / (BACKGROUND_PRIOR.numberDays + days);

@@ -54,12 +54,12 @@ function reasons(pass: Pass, channelId: string, p: number, party: string | null,
     const span = `${duration(Math.min(...lat))}${lat.length > 1 ? `–${duration(Math.max(...lat))}` : ''}`;
     const which = alone > 0 && alone < mine.calls.length ? ` (${alone} of them exposed only to this channel)` : alone === mine.calls.length && onlyHere === n ? ' (exposed only to this channel)' : '';
     out.push(`${mine.calls.length} of ${n} canaries exposed to this channel${which} called by the same caller ${party} ${span} after exposure`);
-    const stats = pass.idx.callers.get(party!)!;
+    const stats = pass.idx.callerStats(party!)!;
     if (stats.noise > 0) out.push(`that caller also rang ${stats.noise} number(s) no leak could have given it (control, burn-in, unassigned, or a canary before planting): weighed down, not ruled out`);
   } else {
     out.push(`none of the ${n} canaries exposed to this channel was called by a caller that a leak would explain`);
   }
-  const others = e.callers.filter((x) => x.caller !== party).length;
+  const others = e.callerCount - (mine ? 1 : 0);
   if (others > 0) out.push(`${others} other caller(s) rang these canaries, at times and in patterns the background explains better`);
   const missed = n - (mine?.calls.length ?? 0);
   if (missed > 0 && Number.isFinite(ctx.now)) {

@@ -4,8 +4,9 @@ import type { Db } from '../store/db.ts';
 import { AppError } from '../errors.ts';
 import { controlBackground, type ControlBackground } from '../numbers/background.ts';
 import { decodeExplained } from './decoder.ts';
-import { indexFacts, type FactsIndex } from './facts-index.ts';
-import { loadFacts, type Background } from './facts.ts';
+import { indexFacts, TIMES_PER_PAIR, type FactsIndex } from './facts-index.ts';
+import { loadFacts, measuredBackground, type AttributionFacts, type Background } from './facts.ts';
+import { StoredCalls } from './stored-calls.ts';
 import type { ChannelVerdictName, DecoderOptions, DecoderResult } from './model.ts';
 import { partiesView, withPartyWords, type ChannelParty, type PartiesView, type ReportParty } from '../parties/report-view.ts';
 import type { AccessPattern } from '../parties/access.ts';
@@ -95,6 +96,12 @@ interface Decoded {
   background: Background;
   names: Map<string, string>;
   view: PartiesView;
+  raw: Map<string, RawContacts>;
+  classifications: Map<string, number>;
+  controlCalls: number;
+  /** Each channel's verdict, worded when a page first shows it. */
+  verdicts: Map<string, ChannelVerdict>;
+  noisy: string[];
 }
 
 /**
@@ -103,8 +110,13 @@ interface Decoded {
  */
 export class AttributionReports {
   private cached: Decoded | null = null;
+  private readonly stored: StoredCalls;
+  private exposure: { key: string; facts: AttributionFacts } | null = null;
+  private canaries: { key: string; of: (numberId: string) => string | null } | null = null;
 
-  constructor(private readonly db: Db, private readonly clock: () => Date, private readonly options: Partial<DecoderOptions> = {}) {}
+  constructor(private readonly db: Db, private readonly clock: () => Date, private readonly options: Partial<DecoderOptions> = {}) {
+    this.stored = new StoredCalls(db);
+  }
 
   report(q: ReportQuery = {}): Report {
     const now = this.clock();
@@ -134,12 +146,25 @@ export class AttributionReports {
   /** Drops the cached decode: the next report reads every fact again (`tracer report --rebuild`). */
   rebuild(): void {
     this.cached = null;
+    this.exposure = null;
+    this.canaries = null;
+    this.stored.reset();
   }
 
   private decoded(now: Date, extra: Partial<DecoderOptions> = {}): Decoded {
-    const key = `${this.factsVersion()}|${Math.floor(now.getTime() / 60_000)}|${JSON.stringify(extra)}`;
+    // Read in one transaction: every fact below is of one state of the store, whatever the webhooks write meanwhile.
+    return this.db.transaction(() => this.decodeNow(now, extra))();
+  }
+
+  private decodeNow(now: Date, extra: Partial<DecoderOptions>): Decoded {
+    const version = this.factsVersion();
+    const key = `${version.all}|${Math.floor(now.getTime() / 60_000)}|${JSON.stringify(extra)}`;
     if (this.cached?.key === key) return this.cached;
-    const facts = loadFacts(this.db, now);
+    // Exposures and the canary of each number change only with plantings, channels and canaries: kept until they do.
+    if (this.exposure?.key !== version.exposure) this.exposure = { key: version.exposure, facts: loadFacts(this.db, now) };
+    if (this.canaries?.key !== version.canaries) this.canaries = { key: version.canaries, of: this.stored.canaryOf() };
+    const facts = { ...this.exposure.facts, background: measuredBackground(this.db, now) };
+    const calls = this.stored.sync(version.hits);
     const options = { ...this.options, ...extra };
     const input = {
       channels: facts.channels.map((c) => c.id),
@@ -149,29 +174,44 @@ export class AttributionReports {
       now: now.getTime(),
       options,
     };
-    const idx = indexFacts(input.channels, input.exposures, facts.calls());
+    const idx = indexFacts(input.channels, input.exposures, calls.pairs, this.canaries.of);
     const { result, explain } = decodeExplained({ ...input, calls: [], prebuilt: idx });
-    const names = facts.callerNames();
-    this.cached = { key, result, explain, idx, channels: facts.channels, background: facts.background, names, view: partiesView(this.db, idx, result, names) };
+    const names = calls.names;
+    this.cached = {
+      key, result, explain, idx, channels: facts.channels, background: facts.background, names,
+      view: partiesView(this.db, idx, result, names, undefined, calls.texts),
+      raw: rawContacts(idx),
+      classifications: calls.classifications,
+      controlCalls: calls.controlCalls,
+      verdicts: new Map(),
+      noisy: noisyCallers(idx),
+    };
     return this.cached;
   }
 
-  /** Changes whenever a fact the report reads changes. */
-  private factsVersion(): string {
-    const row = this.db.prepare(
-      `SELECT (SELECT coalesce(max(rowid), 0) || ':' || count(*) FROM hits) || '|' ||
-              (SELECT count(*) || ':' || coalesce(max(exposed_at), '') || ':' || coalesce(max(withdrawn_at), '') || ':' || total(length(exposed_at)) FROM plantings) || '|' ||
-              (SELECT count(*) || ':' || coalesce(max(created_at), '') FROM channels) || '|' ||
-              (SELECT count(*) || ':' || coalesce(max(updated_at), '') || ':' || total(status = 'accepted') FROM parties) || ':' || (SELECT count(*) FROM party_numbers) || ':' || (SELECT count(*) FROM hit_notes) || '|' ||
-              (SELECT count(*) || ':' || total(is_control) || ':' || coalesce(max(ready_at), '') || coalesce(max(retired_at), '') FROM canary_numbers)`,
-    ).pluck().get() as string;
-    return row;
+  /**
+   * Changes whenever a fact the report reads changes, part by part. Exposure times are summed, not
+   * just counted: a planting confirmed or corrected to an earlier time changes no count or maximum.
+   */
+  private factsVersion(): { all: string; exposure: string; canaries: string; hits: { count: number; maxRowid: number } } {
+    const [hits, plantings, channels, parties, numbers, canaries] = this.db.prepare(
+      `SELECT (SELECT count(*) || ':' || coalesce(max(rowid), 0) FROM hits),
+              (SELECT count(*) || ':' || coalesce(max(rowid), 0) || ':' || total(julianday(exposed_at)) || ':' || total(julianday(withdrawn_at)) FROM plantings),
+              (SELECT count(*) || ':' || coalesce(max(created_at), '') || ':' || coalesce(group_concat(coalesce(feeds, '') || coalesce(dimensions, ''), ';'), '') FROM channels),
+              (SELECT count(*) || ':' || coalesce(max(updated_at), '') || ':' || total(status = 'accepted') FROM parties) || ':' || (SELECT count(*) FROM party_numbers) || ':' || (SELECT count(*) FROM hit_notes),
+              (SELECT count(*) || ':' || total(is_control) || ':' || coalesce(max(ready_at), '') || coalesce(max(retired_at), '') FROM canary_numbers),
+              (SELECT count(*) || ':' || coalesce(max(rowid), 0) FROM canaries)`,
+    ).raw().get() as string[];
+    const [count, maxRowid] = hits!.split(':').map(Number) as [number, number];
+    return { all: [hits, plantings, channels, parties, numbers, canaries].join('|'), exposure: `${plantings}|${channels}`, canaries: canaries!, hits: { count, maxRowid } };
   }
 
   private channelVerdict(d: Decoded, ch: { id: string; name: string; kind: string }, post: DecoderResult['channels'][number]): ChannelVerdict {
-    const raw = rawContacts(d.idx, ch.id);
+    const seen = d.verdicts.get(ch.id);
+    if (seen) return seen;
+    const raw = d.raw.get(ch.id) ?? { hits: 0, canariesCalled: 0, firstMs: null, callers: [], callersTotal: 0 };
     const caller = (n: string): Caller => ({ number: n, name: d.names.get(n) ?? null });
-    return {
+    const verdict: ChannelVerdict = {
       channelId: ch.id,
       name: ch.name,
       kind: ch.kind,
@@ -183,14 +223,16 @@ export class AttributionReports {
       canariesCalled: raw.canariesCalled,
       hits: raw.hits,
       firstContactMinutes: raw.firstMs === null ? null : Math.round(raw.firstMs / 6_000) / 10,
-      callers: raw.callers.slice(0, CALLERS_SHOWN).map(caller),
-      callersTotal: raw.callers.length,
+      callers: raw.callers.map(caller),
+      callersTotal: raw.callersTotal,
       party: post.party && !post.party.startsWith('withheld:') ? caller(post.party) : null,
       hitIds: post.evidenceCallIds.slice(0, HIT_IDS_SHOWN),
       parties: d.view.byChannel.get(ch.id)?.parties ?? [],
       access: d.view.byChannel.get(ch.id)?.access ?? null,
       variantEvidence: d.view.byChannel.get(ch.id)?.variantEvidence ?? [],
     };
+    d.verdicts.set(ch.id, verdict);
+    return verdict;
   }
 
   private campaigns(): Report['campaigns'] {
@@ -201,10 +243,8 @@ export class AttributionReports {
   }
 
   private noise(d: Decoded, now: Date): Report['noise'] {
-    const counts = new Map(this.db.prepare('SELECT classification, count(*) FROM hits GROUP BY classification').raw().all() as Array<[string, number]>);
-    const noisy: string[] = [];
-    for (const [caller, s] of d.idx.callers) if (s.noise > 0 && !caller.startsWith('withheld:')) noisy.push(caller);
-    noisy.sort();
+    const counts = d.classifications;
+    const noisy = d.noisy;
     return {
       unmatchedHits: counts.get('unmatched') ?? 0,
       beforePlantingHits: counts.get('before-planting') ?? 0,
@@ -212,36 +252,65 @@ export class AttributionReports {
       burnInHits: counts.get('burn-in') ?? 0,
       noiseCallers: noisy.slice(0, NOISE_CALLERS_SHOWN),
       noiseCallersTotal: noisy.length,
-      ...controlBackground(this.db, now),
+      ...controlBackground(this.db, now, d.controlCalls),
     };
   }
 }
 
 const DEFAULT_THRESHOLDS = { leaking: 0.95, suspect: 0.5, clean: 0.01 };
 
-/** Contacts after exposure on a channel's canaries, from anyone: the figures an investigator checks first. */
-function rawContacts(idx: FactsIndex, channelId: string) {
-  let hits = 0;
-  let canariesCalled = 0;
-  let firstMs: number | null = null;
-  const callers: string[] = [];
-  const seen = new Set<string>();
-  for (const k of idx.canariesOf.get(channelId) ?? []) {
-    let called = false;
-    for (const pair of idx.callsOn.get(k.canaryId) ?? []) {
-      const after = pair.times.filter((t) => t >= k.from);
-      if (after.length === 0) continue;
-      called = true;
-      hits += after.length + (pair.count - pair.times.length);
-      firstMs = firstMs === null ? after[0]! - k.from : Math.min(firstMs, after[0]! - k.from);
-      if (!seen.has(pair.caller) && !pair.caller.startsWith('withheld:')) {
-        seen.add(pair.caller);
-        callers.push(pair.caller);
+interface RawContacts {
+  hits: number;
+  canariesCalled: number;
+  firstMs: number | null;
+  /** The first CALLERS_SHOWN distinct callers, withheld ones aside, and how many there were. */
+  callers: string[];
+  callersTotal: number;
+}
+
+/** Contacts after exposure on every channel's canaries, from anyone: the figures an investigator checks first. */
+function rawContacts(idx: FactsIndex): Map<string, RawContacts> {
+  const x = idx.calls;
+  const ev = idx.onCanary;
+  const seen = new Uint8Array(x.callers.length);
+  const touched: number[] = [];
+  const out = new Map<string, RawContacts>();
+  for (const channelId of idx.channels) {
+    const raw: RawContacts = { hits: 0, canariesCalled: 0, firstMs: null, callers: [], callersTotal: 0 };
+    for (const k of idx.canariesOf.get(channelId) ?? []) {
+      let called = false;
+      for (let e = k.start; e < k.end; e++) {
+        const kept = ev.kept[e]!;
+        let first = 0;
+        while (first < kept && ev.times[e * TIMES_PER_PAIR + first]! < k.from) first++;
+        if (first === kept) continue;
+        called = true;
+        raw.hits += kept - first + (ev.count[e]! - kept);
+        const ms = ev.times[e * TIMES_PER_PAIR + first]! - k.from;
+        raw.firstMs = raw.firstMs === null ? ms : Math.min(raw.firstMs, ms);
+        const c = ev.caller[e]!;
+        if (c >= 0 && !seen[c]) {
+          seen[c] = 1;
+          touched.push(c);
+          if (raw.callers.length < CALLERS_SHOWN) raw.callers.push(x.callers[c]!);
+        }
       }
+      if (called) raw.canariesCalled++;
     }
-    if (called) canariesCalled++;
+    raw.callersTotal = touched.length;
+    for (const c of touched) seen[c] = 0;
+    touched.length = 0;
+    out.set(channelId, raw);
   }
-  return { hits, canariesCalled, firstMs, callers };
+  return out;
+}
+
+/** Callers who rang a number no leak could have given them, withheld ones aside, sorted. */
+function noisyCallers(idx: FactsIndex): string[] {
+  const out: string[] = [];
+  const x = idx.calls;
+  for (let c = 0; c < x.callers.length; c++) if (idx.noiseOf[c]! > 0 && !x.withheld(c)) out.push(x.callers[c]!);
+  return out.sort();
 }
 
 const encodeCursor = (offset: number) => Buffer.from(`ch:${offset}`).toString('base64url');

@@ -16,7 +16,7 @@ export interface ControlBackground {
  * canary numbers, but never planted — so every call they get is noise. A channel's canaries called
  * at about this rate have told us nothing.
  */
-export function controlBackground(db: Db, now: Date): ControlBackground {
+export function controlBackground(db: Db, now: Date, controlCalls?: number): ControlBackground {
   const controls = db
     .prepare(
       `SELECT phone_number, coalesce(ready_at, burn_in_ends_at, created_at) AS since, coalesce(released_at, retired_at) AS until
@@ -28,7 +28,8 @@ export function controlBackground(db: Db, now: Date): ControlBackground {
     const end = Math.min(now.getTime(), c.until ? Date.parse(c.until) : now.getTime());
     days += Math.max(0, end - Date.parse(c.since)) / DAY_MS;
   }
-  const calls = db
+  // The report counts them as it folds new hits (src/attribution/stored-calls.ts) and passes the count.
+  const calls = controlCalls ?? db
     .prepare(`SELECT count(*) FROM hits WHERE classification = 'control' AND kind = 'call'`)
     .pluck()
     .get() as number;

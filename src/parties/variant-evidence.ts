@@ -32,15 +32,22 @@ interface Planting { id: string; channelId: string; v: Variant }
 const spaceless = (s: string) => normaliseText(s).replace(/ /g, '');
 const digitsOnly = (s: string) => normaliseText(s).replace(/[^0-9a-z]/g, '');
 
-export function variantLinks(db: Db): VariantLink[] {
+/**
+ * `hitTexts`, when given, are the SMS bodies and transcriptions already read from the hits (the report
+ * keeps them as it folds new hits: src/attribution/stored-calls.ts); investigators' notes are read here.
+ */
+export function variantLinks(db: Db, hitTexts?: Array<[string, string, VariantLink['source'], string]>): VariantLink[] {
   const hasNotes = (db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'hit_notes'`).pluck().get() as number) > 0;
-  const texts = db.prepare(
-    `SELECT h.id, h.canary_id, 'sms' AS source, h.body AS text FROM hits h WHERE h.canary_id IS NOT NULL AND h.body IS NOT NULL AND h.body <> ''
-     UNION ALL
-     SELECT h.id, h.canary_id, 'transcription', json_extract(h.raw, '$.TranscriptionText') FROM hits h
-       WHERE h.canary_id IS NOT NULL AND instr(h.raw, 'TranscriptionText') > 0 AND json_extract(h.raw, '$.TranscriptionText') IS NOT NULL
-     ${hasNotes ? `UNION ALL SELECT n.hit_id, h.canary_id, 'note', n.text FROM hit_notes n JOIN hits h ON h.id = n.hit_id WHERE h.canary_id IS NOT NULL` : ''}`,
-  ).raw().all() as Array<[string, string, VariantLink['source'], string]>;
+  const notes = `SELECT n.hit_id, h.canary_id, 'note', n.text FROM hit_notes n JOIN hits h ON h.id = n.hit_id WHERE h.canary_id IS NOT NULL`;
+  const texts = hitTexts
+    ? [...hitTexts, ...(hasNotes ? db.prepare(notes).raw().all() as Array<[string, string, VariantLink['source'], string]> : [])]
+    : db.prepare(
+      `SELECT h.id, h.canary_id, 'sms' AS source, h.body AS text FROM hits h WHERE h.canary_id IS NOT NULL AND h.body IS NOT NULL AND h.body <> ''
+       UNION ALL
+       SELECT h.id, h.canary_id, 'transcription', json_extract(h.raw, '$.TranscriptionText') FROM hits h
+         WHERE h.canary_id IS NOT NULL AND instr(h.raw, 'TranscriptionText') > 0 AND json_extract(h.raw, '$.TranscriptionText') IS NOT NULL
+       ${hasNotes ? `UNION ALL ${notes}` : ''}`,
+    ).raw().all() as Array<[string, string, VariantLink['source'], string]>;
   if (texts.length === 0) return [];
   const plantingsOf = db.prepare('SELECT id, channel_id, variant FROM plantings WHERE canary_id = ? ORDER BY created_at, id').raw();
   const cache = new Map<string, Planting[]>();

@@ -1,0 +1,112 @@
+// The hits table folded into call pairs (src/attribution/call-pairs.ts), kept between decodes: each
+// decode reads only the hits stored since the last one. Hits are facts and are never changed, so
+// folding them one batch at a time gives the same pairs as folding them all at once; the pairs are
+// read again from the first hit when that cannot be trusted — hits missing (a restored backup, rows
+// removed by another tool), the parties investigators accepted changed (they re-key callers), or on
+// demand (`tracer report --rebuild`).
+import type { Db } from '../store/db.ts';
+import { CallPairs } from './call-pairs.ts';
+import { callerKey } from './facts.ts';
+import { acceptedPartyOf } from '../parties/repository.ts';
+
+/** [hit id, canary id, source, text], as src/parties/variant-evidence.ts reads them. */
+export type HitText = [string, string, 'sms' | 'transcription', string];
+
+export interface Folded {
+  pairs: CallPairs;
+  names: Map<string, string>;
+  classifications: Map<string, number>;
+  controlCalls: number;
+  texts: HitText[];
+}
+
+export class StoredCalls {
+  private pairs!: CallPairs;
+  private lastRowid = 0;
+  private hits = 0;
+  private partyKey = '';
+  private partyOf = new Map<string, string>();
+  /** Caller number → the greatest caller name any of its hits carried (display only). */
+  private names = new Map<string, string>();
+  /** Hits per stored classification (display only: evidence is judged when reading). */
+  private classes = new Map<string, number>();
+  /** Calls (not SMS) stored as `control`: the control figures beside the report. */
+  private controlCalls = 0;
+  /** Texts a caller wrote or said on a canary's number, for variant evidence: SMS bodies, then transcriptions. */
+  private sms: HitText[] = [];
+  private transcriptions: HitText[] = [];
+  private readonly idOf: (ref: number) => string;
+
+  constructor(private readonly db: Db) {
+    const byRowid = db.prepare('SELECT id FROM hits WHERE rowid = ?').pluck();
+    this.idOf = (ref) => byRowid.get(ref) as string;
+    this.reset();
+  }
+
+  /** Every hit stored so far, folded; reads only what is new since the last call. */
+  sync(seen?: { count: number; maxRowid: number }): Folded {
+    // One read transaction: the count, the parties and the rows folded are one state of the store.
+    return this.db.transaction(() => this.syncNow(seen))();
+  }
+
+  /** `seen`: the hits' count and greatest rowid, when the caller has just read them (in the same state of the store). */
+  private syncNow(seen?: { count: number; maxRowid: number }): Folded {
+    const partyOf = acceptedPartyOf(this.db);
+    const partyKey = [...partyOf].sort().join(';');
+    const [count, maxRowid] = seen ? [seen.count, seen.maxRowid] : this.db.prepare('SELECT count(*), coalesce(max(rowid), 0) FROM hits').raw().get() as [number, number];
+    if (partyKey !== this.partyKey || maxRowid < this.lastRowid || count < this.hits) this.reset();
+    this.partyKey = partyKey;
+    this.partyOf = partyOf;
+    this.fold(maxRowid);
+    if (this.hits !== count) {
+      // Rows below the last one read appeared or vanished: fold every hit again.
+      this.reset();
+      this.partyOf = partyOf;
+      this.fold(maxRowid);
+    }
+    return { pairs: this.pairs, names: this.names, classifications: this.classes, controlCalls: this.controlCalls, texts: [...this.sms, ...this.transcriptions] };
+  }
+
+  /** Number id → the canary holding that number, as the store stands now. */
+  canaryOf(): (numberId: string) => string | null {
+    const map = new Map(this.db.prepare('SELECT number_id, id FROM canaries').raw().all() as Array<[string, string]>);
+    return (key) => map.get(key) ?? null;
+  }
+
+  reset(): void {
+    this.pairs = new CallPairs(this.idOf);
+    this.lastRowid = 0;
+    this.hits = 0;
+    this.partyKey = '';
+    this.names = new Map();
+    this.classes = new Map();
+    this.controlCalls = 0;
+    this.sms = [];
+    this.transcriptions = [];
+  }
+
+  private fold(upTo: number): void {
+    if (upTo <= this.lastRowid) return;
+    const rows = this.db.prepare(
+      `SELECT rowid, from_number, to_number, number_id,
+              CAST(round((julianday(received_at) - 2440587.5) * 86400000) AS INTEGER), caller_name, classification, kind, canary_id,
+              CASE WHEN canary_id IS NOT NULL AND body <> '' THEN body END,
+              CASE WHEN canary_id IS NOT NULL AND instr(raw, 'TranscriptionText') > 0 THEN json_extract(raw, '$.TranscriptionText') END
+       FROM hits WHERE rowid > ? AND rowid <= ? ORDER BY rowid`,
+    ).raw();
+    type Row = [number, string, string, string | null, number, string | null, string, string, string | null, string | null, string | null];
+    for (const [rowid, from, to, numberId, at, name, cls, kind, canaryId, body, said] of rows.iterate(this.lastRowid, upTo) as Iterable<Row>) {
+      this.pairs.add(callerKey(from, String(rowid), this.partyOf), to, numberId, at, rowid);
+      if (cls === 'control' && kind === 'call') this.controlCalls++;
+      if (body !== null) this.sms.push([this.idOf(rowid), canaryId!, 'sms', body]);
+      if (said !== null) this.transcriptions.push([this.idOf(rowid), canaryId!, 'transcription', said]);
+      if (name !== null) {
+        const seen = this.names.get(from);
+        if (seen === undefined || name > seen) this.names.set(from, name);
+      }
+      this.classes.set(cls, (this.classes.get(cls) ?? 0) + 1);
+      this.hits++;
+    }
+    this.lastRowid = upTo;
+  }
+}
