@@ -138,13 +138,23 @@ interface Scratch {
   slots: Uint8Array;
   dens: Float64Array;
 }
+/**
+ * The scratch of the last decode, reused while it is large enough: allocating (and zeroing) tens of
+ * megabytes per pass costs more than the pass. Safe because every channel leaves `seen` and `rank`
+ * as it found them, and `acc`, `weight`, `slots`, `dens` are written before they are read.
+ */
+let pooled: Scratch | null = null;
 const scratchFor = (idx: FactsIndex): Scratch => {
   const n = idx.calls.callers.length;
   const e = idx.onCanary.pair.length;
-  return {
-    acc: new Float64Array(n), weight: new Float64Array(n), seen: new Uint8Array(n), rank: new Int32Array(n), touched: [],
-    callK: new Int32Array(e), callE: new Int32Array(e), callSlot: new Uint8Array(e), single: new Float64Array(e), slots: new Uint8Array(e), dens: new Float64Array(e),
+  if (pooled && pooled.acc.length >= n && pooled.callK.length >= e) return pooled;
+  const cn = Math.ceil(n * 1.25) + 16;
+  const ce = Math.ceil(e * 1.25) + 16;
+  pooled = {
+    acc: new Float64Array(cn), weight: new Float64Array(cn), seen: new Uint8Array(cn), rank: new Int32Array(cn), touched: [],
+    callK: new Int32Array(ce), callE: new Int32Array(ce), callSlot: new Uint8Array(ce), single: new Float64Array(ce), slots: new Uint8Array(ce), dens: new Float64Array(ce),
   };
+  return pooled;
 };
 
 /**
