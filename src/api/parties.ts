@@ -20,8 +20,9 @@ export function partiesRouter(s: Services): express.Router {
     const q = listQuery.parse(req.query);
     if (!q.format) return void res.json({ parties: s.parties.list() });
     // Streamed page by page, writes waiting for the socket to drain.
-    res.type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
+    // attachment() first: it sets a type from the file name (none known for .jsonl), which type() then replaces.
     res.attachment(`parties.${q.format}`);
+    res.type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
     await exportParties(s.db, q.format, (chunk) => new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve))), { bom: q.bom === 'true' });
     res.end();
   });

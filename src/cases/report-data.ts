@@ -33,6 +33,8 @@ export interface CaseReportData {
   leaking: LeakingChannel[];
   /** The linked parties first, then those implicated on the case's channels. */
   parties: CaseParty[];
+  /** Decoder key (an accepted party's id, or a number) → the case party's name, for the callers lists. */
+  partyNames: Record<string, string>;
   hits: number;
   canaries: number;
   firstContactAt: string | null;
@@ -97,6 +99,7 @@ export async function buildCaseReportData(
     channels: mine,
     leaking: mine.filter((c) => c.verdict === 'leaking' || c.verdict === 'suspect').map((c) => ({ ...c, leaksTo: leaksTo(c) })),
     parties,
+    partyNames: Object.fromEntries(parties.flatMap((p) => (p.name ? [[p.key, p.name], ...(p.partyId ? [[p.partyId, p.name]] : [])] : []))),
     hits: detail.hits,
     canaries: detail.canaries,
     firstContactAt,
