@@ -31,6 +31,11 @@ describe('case report', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('Tickets &lt;b&gt;passed&lt;/b&gt; out');
     expect(html).toMatch(/<svg [^>]*role="img"/); // the contacts chart, drawn server-side
+    // No party linked yet: the firm's number, the channel's decoded leak party, is implicated all the same.
+    const parties = html.slice(html.indexOf('<section id="parties">'), html.indexOf('<section id="timeline">'));
+    expect(parties).toContain(FIRM);
+    expect(parties).toContain('متورط في قنوات هذه القضية'); // "implicated on this case's channels"
+    expect(parties).toContain('مباشر'); // access pattern: live
     expect(html).toMatch(/<title>\d{4}-\d{2}-\d{2}T\d{2}: 4<\/title>/); // the hour with the firm's 3 calls and the SMS
     expect(HOSTILE_NAME).toContain('<script>');
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });

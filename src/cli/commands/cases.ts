@@ -57,6 +57,7 @@ export function registerCaseCommands(program: Command): void {
     });
 
   linkFlags(cases.command('link <id>').description('link channels, parties, campaigns or hits to a case').option('--json', 'print JSON'))
+    .addHelpText('after', '\nExamples:\n  tracer cases link case_abc --party pty_abc\n  tracer cases link case_abc --channel "Vendor A night shift" --hit hit_abc')
     .action(async (id: string, o) => {
       await withApp((app) => {
         const c = app.services.cases.link(id, { channelIds: channelIds(app, o.channel), campaignIds: o.campaign, hitIds: o.hit, partyIds: o.party }, who());
