@@ -100,6 +100,12 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
   });
   const securityEvents = new SecurityEvents(new SecurityEventRepository(db), outbox, clock, log);
   ingestor.useCallerCache(callerEnricher.cachedWrite);
+  /** The same report computed off the event loop (the API's): webhooks never wait on a decode. */
+  const reportOffThread = async (q: ReportQuery = {}, o: { rebuild?: boolean } = {}) => {
+    if (reportThread) return reportThread.report(q, o);
+    if (o.rebuild) attribution.rebuild();
+    return attribution.report(q);
+  };
   const canaryService = new CanaryService({ canaries: canaryRepo, channels: channelRepo, targets, pipeline, defaultLocale: config.defaultLocale });
   const services = {
     config, clock, log, db, evidence, evidenceService, outbox, numbers, hits, ingestor, targets, pool, provider, profiles,
@@ -142,19 +148,15 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     parties: new PartyService(db, evidence, clock, (p) =>
       publishEvent(outbox, { kind: 'party-appeared', partyId: p.id, callerNumber: p.numbers[0]!, name: p.name }, clock().toISOString())),
     report: (q: ReportQuery = {}) => attribution.report(q),
-    /** The same report computed off the event loop (the API's): webhooks never wait on a decode. */
-    reportOffThread: async (q: ReportQuery = {}, o: { rebuild?: boolean } = {}) => {
-      if (reportThread) return reportThread.report(q, o);
-      if (o.rebuild) attribution.rebuild();
-      return attribution.report(q);
-    },
+    reportOffThread,
     reportThread,
     alerts: composeAlerts({
       config, db, outbox, clock, log, numberProvider: numberKit.provider, overrides: alertOverrides,
       // Verdicts off the event loop; a verdict that changed is published as an event (src/attribution/verdict-watch.ts).
       report: () => verdictWatch.refresh(),
     }),
-    ...composeCases({ db, evidence, clock, tracerDb: config.tracerDb, keyFile: config.evidence.keyFile, report: (q) => attribution.report(q) }),
+    // Case reports and bundles read the attribution report off the event loop too: a case with many channels never stalls the webhooks.
+    ...composeCases({ db, evidence, clock, tracerDb: config.tracerDb, keyFile: config.evidence.keyFile, report: (q) => reportOffThread(q) }),
     /** Set by the server: start draining the outbox after a commit, off the request path. */
     setDrainTrigger(fn: () => void) {
       drainSoon = fn;

@@ -1,8 +1,13 @@
 import express from 'express';
+import { z } from 'zod';
+import { EXPORT_FORMATS } from '../exports/report.ts';
+import { exportParties } from '../parties/export.ts';
 import type { Services } from '../app.ts';
 import { can } from '../access/tokens.ts';
 import { principalOf, requirePermission } from './auth.ts';
 import { partyPage } from '../parties/page.ts';
+
+const listQuery = z.strictObject({ format: z.enum(EXPORT_FORMATS).optional(), bom: z.enum(['true', 'false']).optional() });
 
 /** /api/v1/parties: investigators group caller numbers; every act names its actor in the evidence log. */
 export function partiesRouter(s: Services): express.Router {
@@ -11,8 +16,15 @@ export function partiesRouter(s: Services): express.Router {
     const who = principalOf(req);
     return `${who.role}:${who.tokenId}`;
   };
-  r.get('/parties', requirePermission('parties:read'), (_req, res) => {
-    res.json({ parties: s.parties.list() });
+  r.get('/parties', requirePermission('parties:read'), async (req, res) => {
+    const q = listQuery.parse(req.query);
+    if (!q.format) return void res.json({ parties: s.parties.list() });
+    // Streamed page by page, writes waiting for the socket to drain.
+    // attachment() first: it sets a type from the file name (none known for .jsonl), which type() then replaces.
+    res.attachment(`parties.${q.format}`);
+    res.type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
+    await exportParties(s.db, q.format, (chunk) => new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve))), { bom: q.bom === 'true' });
+    res.end();
   });
   r.post('/parties', requirePermission('parties:write'), (req, res) => {
     res.status(201).json(s.parties.create(req.body, actor(req)));

@@ -12,8 +12,9 @@ export function reportExportRouter(s: Services): express.Router {
   r.get('/report', requirePermission('report:read'), async (req, res, next) => {
     if (req.query.format === undefined) return next();
     const q = exportQuery.parse(req.query);
-    res.type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
+    // attachment() first: it sets a type from the file name (none known for .jsonl), which type() then replaces.
     res.attachment(`report.${q.format}`);
+    res.type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
     await exportReport((p) => s.report(p), q.format, (chunk) => new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve))), { bom: q.bom === 'true' });
     res.end();
   });

@@ -3,7 +3,8 @@ import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { AppError } from '../errors.ts';
 import type { CaseReportData } from './report-data.ts';
-import { reportText, type Lang } from './report-text.ts';
+import { accessText, reportText, type Lang } from './report-text.ts';
+import type { AccessPattern } from '../parties/access.ts';
 
 // One template for both languages (src/cases/templates/report.njk), autoescaped. Text that callers
 // or staff wrote also loses control and bidi-override characters, which could reorder the words
@@ -14,7 +15,7 @@ env.addFilter('safeText', (s: unknown) => (s === null || s === undefined ? '' : 
 env.addFilter('fixed', (n: unknown, digits: number) => (typeof n === 'number' ? n.toFixed(digits) : '—'));
 
 export function renderCaseReportHtml(d: CaseReportData, lang: Lang): string {
-  return env.render('report.njk', { d, lang, dir: lang === 'ar' ? 'rtl' : 'ltr', t: reportText(lang) });
+  return env.render('report.njk', { d, lang, dir: lang === 'ar' ? 'rtl' : 'ltr', t: reportText(lang), accessWords: (a: AccessPattern) => accessText(lang, a) });
 }
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';

@@ -1,7 +1,9 @@
 import type { Report, ChannelVerdict } from '../attribution/report.ts';
 import type { CaseService } from './service.ts';
 import type { Case, CaseNote } from './repository.ts';
+import type { Db } from '../store/db.ts';
 import { contactsChart } from './chart.ts';
+import { caseParties, type CaseParty } from './parties.ts';
 
 // Everything the case report shows, as plain data (the template only lays it out). The verdicts are
 // the attribution report's, for the case's channels; nothing here judges anew.
@@ -22,10 +24,17 @@ export interface Custody {
 
 export interface TimelineItem { at: string; kind: 'planting' | 'first-contact' | 'act'; text: string; detail: string }
 
+/** A leaking or suspect channel with the case party it most likely leaks to, when there is one. */
+export interface LeakingChannel extends ChannelVerdict { leaksTo: CaseParty | null }
+
 export interface CaseReportData {
   case: Case;
   channels: ChannelVerdict[];
-  leaking: ChannelVerdict[];
+  leaking: LeakingChannel[];
+  /** The linked parties first, then those implicated on the case's channels. */
+  parties: CaseParty[];
+  /** Decoder key (an accepted party's id, or a number) → the case party's name, for the callers lists. */
+  partyNames: Record<string, string>;
   hits: number;
   canaries: number;
   firstContactAt: string | null;
@@ -57,6 +66,7 @@ export async function allChannels(report: ReportSource): Promise<{ first: Report
 }
 
 export async function buildCaseReportData(
+  db: Db,
   cases: CaseService,
   caseId: string,
   report: ReportSource,
@@ -82,10 +92,14 @@ export async function buildCaseReportData(
   const firstContactAt = firsts[0]?.at ?? null;
   const foundAt = detail.notice.foundAt || firstContactAt;
   const numbers = cases.scope.numbersOf(caseId);
+  const parties = caseParties(db, cases.scope, caseId, detail.links.filter((l) => l.kind === 'party').map((l) => l.ref), mine, channels);
+  const leaksTo = (c: ChannelVerdict) => parties.find((p) => p.channels.some((x) => x.channelId === c.channelId && x.decoded)) ?? null;
   return {
     case: detail,
     channels: mine,
-    leaking: mine.filter((c) => c.verdict === 'leaking' || c.verdict === 'suspect'),
+    leaking: mine.filter((c) => c.verdict === 'leaking' || c.verdict === 'suspect').map((c) => ({ ...c, leaksTo: leaksTo(c) })),
+    parties,
+    partyNames: Object.fromEntries(parties.flatMap((p) => (p.name ? [[p.key, p.name], ...(p.partyId ? [[p.partyId, p.name]] : [])] : []))),
     hits: detail.hits,
     canaries: detail.canaries,
     firstContactAt,

@@ -1,14 +1,22 @@
 // The case report's words in each language. The template is one; only these strings differ.
+import { ACCESS_THRESHOLDS, type AccessPattern } from '../parties/access.ts';
+
 export type Lang = 'en' | 'ar';
 
 const en = {
   title: 'Case report', case: 'Case', status: 'Status', assignee: 'Assignee', generated: 'Produced',
-  summary: 'Summary', method: 'Method', channels: 'Channels', parties: 'Callers', timeline: 'Timeline', chart: 'Contacts over time',
+  summary: 'Summary', method: 'Method', channels: 'Channels', parties: 'Parties', timeline: 'Timeline', chart: 'Contacts over time',
   notice: 'Regulator notice', custody: 'Chain of custody', notes: 'Investigator notes',
   verdict: 'Verdict', probability: 'Probability', channel: 'Channel', hits: 'Hits', canaries: 'Canaries', called: 'Called',
   firstContact: 'First contact (min)', reasons: 'Reasons', evidenceHits: 'Evidence hits', likelyParty: 'Most likely leak party',
   callersOf: 'Callers to canaries of', more: 'more', noCallerName: '(no caller name)',
-  partiesFollow: 'Parties (callers grouped and named by investigators) arrive with their own issue; until then the callers are shown per channel.',
+  partyLinked: 'linked to this case', partyImplicated: 'implicated on this case\u2019s channels', partyId: 'Party', numbers: 'Numbers',
+  callsSms: 'Calls / SMS', canariesReached: 'Canaries reached', ofThisCase: 'of this case\u2019s', inAll: 'in all', firstContactAt: 'First contact',
+  accessPattern: 'Access pattern', channelsImplicated: 'Channels implicated', decodedParty: 'its leak party', alsoRang: 'rang too',
+  noParties: 'No party is linked to this case or implicated on its channels.', notImplicated: 'not implicated on any channel so far',
+  partySummary: 'canaries of this case reached', callsAnd: 'calls and', smsFirst: 'SMS, first contact', implicatedOn: 'implicated on',
+  access: { live: 'live', 'same-day': 'same day', batch: 'batch', unknown: 'unknown' } as Record<string, string>,
+  partyStatuses: { accepted: 'accepted', proposed: 'proposed' } as Record<string, string>,
   leaks: 'leaks', noLeak: 'No channel of this case is judged leaking or suspect on the evidence so far.',
   howSure: 'probability', canariesCalledOf: 'of its canaries were called after planting', firstWithin: 'first contact within',
   minutes: 'minutes', to: 'most likely to', howWeKnow: 'How we know',
@@ -33,12 +41,18 @@ const en = {
 
 const ar: typeof en = {
   title: 'تقرير القضية', case: 'القضية', status: 'الحالة', assignee: 'المكلّف', generated: 'أُعدّ في',
-  summary: 'الملخص', method: 'المنهجية', channels: 'القنوات', parties: 'المتصلون', timeline: 'التسلسل الزمني', chart: 'الاتصالات عبر الزمن',
+  summary: 'الملخص', method: 'المنهجية', channels: 'القنوات', parties: 'الأطراف', timeline: 'التسلسل الزمني', chart: 'الاتصالات عبر الزمن',
   notice: 'إشعار الجهة التنظيمية', custody: 'سلسلة الحيازة', notes: 'ملاحظات المحقق',
   verdict: 'الحكم', probability: 'الاحتمال', channel: 'القناة', hits: 'الاتصالات', canaries: 'الطُعوم', called: 'اتُّصل بها',
   firstContact: 'أول اتصال (دقيقة)', reasons: 'الأسباب', evidenceHits: 'اتصالات الدليل', likelyParty: 'الطرف المسرَّب إليه على الأرجح',
   callersOf: 'المتصلون بطُعوم', more: 'أخرى', noCallerName: '(بلا اسم متصل)',
-  partiesFollow: 'الأطراف (متصلون يجمعهم المحققون ويسمّونهم) تأتي في مسألتها الخاصة؛ وحتى ذلك الحين يُعرض المتصلون لكل قناة.',
+  partyLinked: 'مرتبط بهذه القضية', partyImplicated: 'متورط في قنوات هذه القضية', partyId: 'الطرف', numbers: 'الأرقام',
+  callsSms: 'المكالمات / الرسائل', canariesReached: 'الطُعوم التي وصل إليها', ofThisCase: 'من طُعوم هذه القضية', inAll: 'إجمالاً', firstContactAt: 'أول اتصال',
+  accessPattern: 'نمط الوصول', channelsImplicated: 'القنوات المتورط فيها', decodedParty: 'طرف التسريب فيها', alsoRang: 'اتصل أيضاً',
+  noParties: 'لا يوجد طرف مرتبط بهذه القضية أو متورط في قنواتها.', notImplicated: 'غير متورط في أي قناة حتى الآن',
+  partySummary: 'من طُعوم هذه القضية وصل إليها', callsAnd: 'مكالمة و', smsFirst: 'رسالة، وأول اتصال في', implicatedOn: 'متورط في',
+  access: { live: 'مباشر', 'same-day': 'في اليوم نفسه', batch: 'على دفعات', unknown: 'غير معروف' },
+  partyStatuses: { accepted: 'مقبول', proposed: 'مقترح' },
   leaks: 'تُسرِّب', noLeak: 'لا توجد قناة في هذه القضية يُحكم عليها بالتسريب أو الاشتباه بناءً على الأدلة حتى الآن.',
   howSure: 'الاحتمال', canariesCalledOf: 'من طُعومها اتُّصل بها بعد زرعها', firstWithin: 'أول اتصال خلال',
   minutes: 'دقيقة', to: 'على الأرجح إلى', howWeKnow: 'كيف عرفنا',
@@ -62,3 +76,16 @@ const ar: typeof en = {
 };
 
 export const reportText = (lang: Lang) => (lang === 'ar' ? ar : en);
+
+const WEEKDAYS_AR: Record<string, string> = { Sunday: 'الأحد', Monday: 'الاثنين', Tuesday: 'الثلاثاء', Wednesday: 'الأربعاء', Thursday: 'الخميس', Friday: 'الجمعة', Saturday: 'السبت' };
+
+/** An access pattern's words: the classifier's own in English, the same figures in Arabic. */
+export function accessText(lang: Lang, a: AccessPattern): string {
+  if (lang === 'en') return a.words;
+  if (a.class === 'unknown' && a.contacts < ACCESS_THRESHOLDS.MIN_CONTACTS) return `${a.contacts} أول اتصال: أقل من أن يُعرف كيف تُبلغ التذاكر`;
+  const parts = [`${a.withinHour} من ${a.contacts} أول اتصال خلال ساعة من الزرع، و${a.withinDay} خلال يوم`];
+  if (a.minutes) parts.push(`الوسيط ${a.minutes.median} دقيقة`);
+  if (a.clusterHour !== null) parts.push(`تتجمع بعد الساعة ${String(a.clusterHour).padStart(2, '0')}:00 (${a.timeZone}) أياً كان وقت الزرع`);
+  if (a.clusterWeekday) parts.push(`تتجمع يوم ${WEEKDAYS_AR[a.clusterWeekday] ?? a.clusterWeekday}`);
+  return parts.join('؛ ');
+}

@@ -24,7 +24,7 @@ export class CaseReports {
 
   async data(caseId: string, who: Actor, evidenceManifestSha256: string | null = null): Promise<CaseReportData> {
     const head = logHead(this.d.db);
-    return buildCaseReportData(this.d.cases, caseId, this.d.report, {
+    return buildCaseReportData(this.d.db, this.d.cases, caseId, this.d.report, {
       headHash: head.hash, headSeq: head.seq, evidenceManifestSha256, producedBy: who.actor,
       producedAt: this.d.clock().toISOString(), keyFingerprint: this.d.key().fingerprint,
     }, (id) => entriesAbout(this.d.db, id, 'case-'));

@@ -82,8 +82,9 @@ export class CaseRepository {
     }>).map((r) => ({ id: r.id, author: r.author, text: r.text, createdAt: r.created_at }));
   }
 
-  exists(table: 'channels' | 'campaigns' | 'hits', id: string): boolean {
-    const sql = { channels: 'SELECT 1 FROM channels WHERE id = ?', campaigns: 'SELECT 1 FROM campaigns WHERE id = ?', hits: 'SELECT 1 FROM hits WHERE id = ?' }[table];
+  exists(table: 'channels' | 'parties' | 'campaigns' | 'hits', id: string): boolean {
+    const sql = { channels: 'SELECT 1 FROM channels WHERE id = ?', parties: 'SELECT 1 FROM parties WHERE id = ?', campaigns: 'SELECT 1 FROM campaigns WHERE id = ?',
+      hits: 'SELECT 1 FROM hits WHERE id = ?' }[table];
     return this.db.prepare(sql).get(id) !== undefined;
   }
 }

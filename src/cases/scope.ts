@@ -1,13 +1,15 @@
 import type { Db } from '../store/db.ts';
 
 // What a case covers, read from the facts: its canaries are those planted in its channels, those
-// of its campaigns and those its hits reached; its hits are every hit on those canaries plus the
+// of its campaigns, those its hits reached and those its parties' numbers rang; its hits are every hit on those canaries plus the
 // hits linked by hand. Read-only; paged so a case with 100,000 hits never builds one array.
 
 const CASE_CANARIES = `
   SELECT p.canary_id AS canary_id FROM plantings p JOIN case_links l ON l.case_id = @case AND l.kind = 'channel' AND l.ref = p.channel_id
   UNION SELECT k.id FROM canaries k JOIN case_links l ON l.case_id = @case AND l.kind = 'campaign' AND l.ref = k.campaign_id
-  UNION SELECT h.canary_id FROM hits h JOIN case_links l ON l.case_id = @case AND l.kind = 'hit' AND l.ref = h.id WHERE h.canary_id IS NOT NULL`;
+  UNION SELECT h.canary_id FROM hits h JOIN case_links l ON l.case_id = @case AND l.kind = 'hit' AND l.ref = h.id WHERE h.canary_id IS NOT NULL
+  UNION SELECT h.canary_id FROM case_links l JOIN party_numbers pn ON pn.party_id = l.ref JOIN hits h ON h.from_number = pn.phone_number
+    WHERE l.case_id = @case AND l.kind = 'party' AND h.canary_id IS NOT NULL`;
 
 const CASE_HITS = `SELECT h.* FROM hits h WHERE (h.canary_id IN (${CASE_CANARIES})
   OR h.id IN (SELECT ref FROM case_links WHERE case_id = @case AND kind = 'hit'))`;
@@ -70,6 +72,12 @@ export class CaseScope {
   statusEventPage(caseId: string, afterId: number, limit = 1000): Array<{ id: number; call_sid: string; call_status: string; sequence_number: number | null; duration_seconds: number | null; received_at: string; raw: string }> {
     return this.db.prepare(`SELECT e.* FROM call_status_events e WHERE e.call_sid IN (SELECT provider_sid FROM (${CASE_HITS}))
       AND e.id > @after ORDER BY e.id LIMIT @limit`).all({ case: caseId, after: afterId, limit }) as any;
+  }
+
+  /** Canaries these caller numbers rang: any, and the case's. Counted, never listed. */
+  reachOf(caseId: string, numbers: string[]): { any: number; inCase: number } {
+    return this.db.prepare(`SELECT count(DISTINCT h.canary_id) AS "any", count(DISTINCT CASE WHEN h.canary_id IN (${CASE_CANARIES}) THEN h.canary_id END) AS inCase
+      FROM hits h WHERE h.canary_id IS NOT NULL AND h.from_number IN (SELECT value FROM json_each(@numbers))`).get({ case: caseId, numbers: JSON.stringify(numbers) }) as { any: number; inCase: number };
   }
 
   numbersOf(caseId: string): Array<{ id: string; status: string; retiredAt: string | null }> {

@@ -137,16 +137,18 @@ export class CaseService {
   }
 
   private linkAll(id: string, o: z.output<typeof linkInput>, who: Actor, at: string): void {
-    if (o.partyIds.length > 0) {
-      throw new AppError('parties-not-available', 'parties are not in the tracer yet (they arrive with their own issue): link the hits of the caller instead', 400);
-    }
-    const wanted: Array<[LinkKind, 'channels' | 'campaigns' | 'hits', string[]]> = [['channel', 'channels', o.channelIds], ['campaign', 'campaigns', o.campaignIds], ['hit', 'hits', o.hitIds]];
+    // A party the caller names that does not exist is a bad request (as on /parties: unknown-party),
+    // checked before anything is linked; the transaction undoes the rest if a later ref is unknown.
+    const unknownParty = o.partyIds.find((ref) => !this.repo.exists('parties', ref));
+    if (unknownParty !== undefined) throw new AppError('unknown-party', `party ${JSON.stringify(unknownParty)} does not exist: see tracer parties list`, 400);
+    const wanted: Array<[LinkKind, 'channels' | 'parties' | 'campaigns' | 'hits', string[]]> = [['channel', 'channels', o.channelIds], ['party', 'parties', o.partyIds],
+      ['campaign', 'campaigns', o.campaignIds], ['hit', 'hits', o.hitIds]];
     for (const [kind, table, refs] of wanted) {
       for (const ref of refs) {
         if (!this.repo.exists(table, ref)) throw notFound(kind, ref);
         if (!this.repo.link(id, kind, ref, who.actor, at)) continue;
         this.d.evidence.append(at, 'case-linked', id, { by: who.actor, role: who.role, kind, ref });
-        // A channel or campaign brings its canaries into the case, a hit names one: a registry read.
+        // A channel or campaign brings its canaries into the case, a hit or a party's calls name some: a registry read.
         this.d.audit.record(who.actor, who.role, `case-link-${kind}`, `${id}:${ref}`);
       }
     }

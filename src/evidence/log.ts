@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { entryHash, GENESIS_HASH, toEntry, type EvidenceEntry, type EvidenceRow } from './chain.ts';
 import { FactReader, type FactRef } from './facts.ts';
@@ -36,8 +37,8 @@ export class EvidenceLog {
   constructor(private readonly db: Db) {
     this.lastStmt = db.prepare('SELECT hash FROM evidence_log ORDER BY seq DESC LIMIT 1').pluck();
     this.insertStmt = db.prepare(
-      `INSERT INTO evidence_log (at, kind, subject, payload, prev_hash, hash, fact_table, fact_id, fact_hash)
-       VALUES (@at, @kind, @subject, @payload, @prev_hash, @hash, @fact_table, @fact_id, @fact_hash)`,
+      `INSERT INTO evidence_log (at, kind, subject, payload, prev_hash, hash, fact_table, fact_id, fact_hash, salt)
+       VALUES (@at, @kind, @subject, @payload, @prev_hash, @hash, @fact_table, @fact_id, @fact_hash, @salt)`,
     );
     this.facts = new FactReader(db);
   }
@@ -49,6 +50,8 @@ export class EvidenceLog {
       fact_table: fact ? fact.table : null,
       fact_id: fact ? String(fact.id) : null,
       fact_hash: fact ? this.facts.hash(fact) : null,
+      // Second hash form (src/evidence/chain.ts): a bundle can then withhold this entry and still let its chain be recomputed.
+      salt: randomBytes(16).toString('hex'),
     };
     this.insertStmt.run({ ...row, hash: entryHash(row) });
   }

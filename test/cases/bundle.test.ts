@@ -10,6 +10,7 @@ import { loadOrCreateInstanceKey, type InstanceKey } from '../../src/keys/instan
 import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import { FIRM, HOSTILE_NAME, leakScenario } from './support.ts';
 import { pdfText } from './pdf-text.ts';
+import { chainHash, entryHash } from '../../src/evidence/chain.ts';
 
 /** Rewrites the manifests after a change and signs with `key`: what someone holding the key could do. */
 function reseal(dir: string, key: InstanceKey): void {
@@ -34,6 +35,7 @@ describe('evidence bundle', () => {
   let work: string;
   let bag: string;
   let key: InstanceKey;
+  let partyId: string;
   beforeAll(async () => {
     const s = await leakScenario();
     ({ app, caseId } = s);
@@ -41,6 +43,9 @@ describe('evidence bundle', () => {
     const other = await createChannel(app, { name: 'Unrelated CRM', kind: 'crm' });
     await plant(app, [other.id], 1);
     await request(app.http).post(`/api/v1/cases/${caseId}/notes`).set(bearer(app.tokens.investigator)).send({ text: 'Spoke to the vendor.' });
+    const party = await request(app.http).post('/api/v1/parties').set(bearer(app.tokens.investigator)).send({ name: 'Najm Collections', numbers: [FIRM] });
+    partyId = party.body.id;
+    expect((await request(app.http).post(`/api/v1/cases/${caseId}/links`).set(bearer(app.tokens.investigator)).send({ partyIds: [partyId] })).status).toBe(200);
     work = tempDir('tracer-bundle-test-');
     bag = path.join(work, 'bag');
     await app.services.exportBundle(caseId, bag, { actor: 'tester', role: 'admin' });
@@ -67,7 +72,12 @@ describe('evidence bundle', () => {
     expect(fs.readFileSync(path.join(bag, 'bagit.txt'), 'utf8')).toBe('BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n');
     const manifest = parseManifest(fs.readFileSync(path.join(bag, 'manifest-sha256.txt'), 'utf8'));
     expect([...manifest.keys()].sort()).toEqual(['data/case.json', 'data/evidence/log-slice.jsonl', 'data/hits.csv', 'data/hits.jsonl', 'data/notes.jsonl',
-      'data/plantings.jsonl', 'data/report.html', 'data/report.pdf', 'data/status-events.jsonl']);
+      'data/parties.json', 'data/plantings.jsonl', 'data/report.html', 'data/report.pdf', 'data/status-events.jsonl']);
+    const parties = JSON.parse(fs.readFileSync(path.join(bag, 'data/parties.json'), 'utf8'));
+    expect(parties.caseId).toBe(caseId);
+    expect(parties.parties).toHaveLength(1);
+    expect(parties.parties[0]).toMatchObject({ partyId, name: 'Najm Collections', linked: true, numbers: [FIRM], calls: 3, sms: 1, caseCanariesReached: 3,
+      access: { class: 'live' }, channels: [{ name: 'Vendor A night shift', decoded: true, verdict: 'leaking' }] });
     const jsonl = fs.readFileSync(path.join(bag, 'data/hits.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(jsonl).toHaveLength(4);
     const call = jsonl.find((h) => h.kind === 'call');
@@ -80,13 +90,23 @@ describe('evidence bundle', () => {
     const slice = fs.readFileSync(path.join(bag, 'data/evidence/log-slice.jsonl'), 'utf8');
     expect(slice).toContain('"withheld":');
     expect(slice).not.toContain('Unrelated');
+    // A withheld entry is its seq, its body's digest and the hashes: no kind, subject, time or payload.
+    const withheld = slice.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.withheld);
+    expect(withheld.length).toBeGreaterThan(0);
+    for (const w of withheld) {
+      expect(Object.keys(w).sort()).toEqual(['hash', 'prevHash', 'withheld']);
+      expect(Object.keys(w.withheld).sort()).toEqual(['bodySha256', 'seq']);
+    }
+    // The party's own acts are the case's: shown in full.
+    expect(slice).toContain(`"kind":"party-created","subject":"${partyId}"`);
     expect(fs.readFileSync(path.join(bag, 'data/report.html'), 'utf8')).not.toContain('<script>alert(1)');
     const text = (await pdfText(fs.readFileSync(path.join(bag, 'data/report.pdf')))).replace(/\s+/g, '');
     expect(text).toContain('VendorAnightshift');
+    expect(text).toContain('NajmCollections');
     const head = /Tracer-Evidence-Log-Head: \d+ (\w+)/.exec(fs.readFileSync(path.join(bag, 'bag-info.txt'), 'utf8'))![1]!;
     expect(text).toContain(head);
     const r = await verifyBundle(bag, { publicKeyPem: key.publicKeyPem });
-    expect(r).toMatchObject({ ok: true, keyGiven: true, headHash: head });
+    expect(r).toMatchObject({ ok: true, keyGiven: true, headHash: head, withheld: { checked: withheld.length, linkedOnly: 0 } });
     expect(app.services.evidence.list().filter((e) => e.subject === caseId).map((e) => e.kind)).toContain('case-bundle');
   });
 
@@ -118,6 +138,23 @@ describe('evidence bundle', () => {
       edit(path.join(d, 'data/evidence/log-slice.jsonl'), (s) => s.replace(/("withheld":\{[^}]*\},"prevHash":"\w+","hash":")(\w)/, (_m, a, c) => `${a}${c === 'a' ? 'b' : 'a'}`));
       reseal(d, key);
     }, /^evidence entry \d+|log-slice/],
+    ['a withheld entry\u2019s body digest changed and re-signed', (d) => {
+      edit(path.join(d, 'data/evidence/log-slice.jsonl'), (s) => s.replace(/("withheld":\{"seq":\d+,"bodySha256":")(\w)/, (_m, a, c) => `${a}${c === 'a' ? 'b' : 'a'}`));
+      reseal(d, key);
+    }, /^evidence entry \d+ \(withheld\)$/],
+    ['a withheld entry replaced by another body digest and hash (a forged entry) and re-signed', (d) => {
+      // Whoever holds the key can make a digest and its hash agree; the next entry's prevHash still names the break.
+      edit(path.join(d, 'data/evidence/log-slice.jsonl'), (s) => s.replace(/^\{"withheld":\{"seq":(\d+),"bodySha256":"\w+"\},"prevHash":"(\w+)","hash":"\w+"\}$/m, (_m, seq, prev) => {
+        const body = sha256hex('forged');
+        return JSON.stringify({ withheld: { seq: Number(seq), bodySha256: body }, prevHash: prev, hash: chainHash(prev, body) });
+      }));
+      reseal(d, key);
+    }, /^evidence entry \d+/],
+    ['the parties file edited', (d) => edit(path.join(d, 'data/parties.json'), (s) => s.replace('Najm Collections', 'Someone Else')), /^data\/parties\.json/],
+    ['the linked party dropped from the parties file and re-signed', (d) => {
+      edit(path.join(d, 'data/parties.json'), (s) => s.replace('"linked": true', '"linked": false'));
+      reseal(d, key);
+    }, /^data\/parties\.json party pty_/],
     ['a note rewritten and re-signed', (d) => {
       edit(path.join(d, 'data/notes.jsonl'), (s) => s.replace('Spoke to the vendor.', 'Never spoke to anyone.'));
       reseal(d, key);
@@ -169,4 +206,48 @@ describe('evidence bundle', () => {
     }
     expect(fs.readdirSync(work).sort()).toEqual(before);
   }, 60_000);
+});
+
+describe('evidence bundle over a log begun before the second hash form', () => {
+  it('when the log starts with first-form entries (no salt), then those withheld are linked only, the later ones are recomputed, and both the bundle and the log verify', async () => {
+    const s = await leakScenario();
+    const { app } = s;
+    const work = tempDir('tracer-bundle-legacy-');
+    try {
+      // An unrelated channel planted before the case: its entries are withheld from the bundle.
+      const other = await createChannel(app, { name: 'Unrelated CRM', kind: 'crm' });
+      await plant(app, [other.id], 1);
+      // Rewrite every entry so far to the first form, as a log written before the salt migration holds it.
+      const db = app.services.db;
+      const triggers = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'evidence_log'`).pluck().all() as string[];
+      db.exec('DROP TRIGGER evidence_log_no_update; DROP TRIGGER evidence_log_no_delete;');
+      const rows = db.prepare('SELECT * FROM evidence_log ORDER BY seq').all() as Array<Record<string, any>>;
+      let prev = '0'.repeat(64);
+      for (const r of rows) {
+        const old: Record<string, any> = { ...r, salt: null, prev_hash: prev };
+        old.hash = entryHash(old as any);
+        db.prepare('UPDATE evidence_log SET salt = NULL, prev_hash = ?, hash = ? WHERE seq = ?').run(old.prev_hash, old.hash, r.seq);
+        prev = old.hash;
+      }
+      db.prepare('DELETE FROM evidence_verified').run();
+      for (const t of triggers) db.exec(t);
+      // Written afterwards: second form, withheld as digests.
+      await plant(app, [other.id], 1);
+      await request(app.http).post(`/api/v1/cases/${s.caseId}/notes`).set(bearer(app.tokens.investigator)).send({ text: 'After the upgrade.' });
+      const bag = path.join(work, 'bag');
+      await app.services.exportBundle(s.caseId, bag, { actor: 'tester', role: 'admin' });
+      const r = await verifyBundle(bag);
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(r.withheld.linkedOnly).toBeGreaterThan(0);
+      expect(r.withheld.checked).toBeGreaterThan(0);
+      const slice = fs.readFileSync(path.join(bag, 'data/evidence/log-slice.jsonl'), 'utf8');
+      expect(slice).toMatch(/"withheld":\{"fromSeq":\d+,"toSeq":\d+\}/);
+      expect(slice).toMatch(/"withheld":\{"seq":\d+,"bodySha256":"\w{64}"\}/);
+      expect(app.services.evidence.verify().problems.filter((p) => p.check === 'chain')).toEqual([]);
+    } finally {
+      await app.dispose();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { bearer, type TestApp } from '../support/app.ts';
-import { leakScenario } from './support.ts';
+import { FIRM, leakScenario } from './support.ts';
 
 describe('cases', () => {
   let app: TestApp;
@@ -45,12 +45,40 @@ describe('cases', () => {
     expect((await inv('post', '/api/v1/cases/case_nope/notes').send({ text: 'x' })).status).toBe(404);
     const bad = await inv('post', '/api/v1/cases').send({ title: 'T', channelIds: ['ch_missing'] });
     expect(bad.status).toBe(404);
-    expect((await inv('post', '/api/v1/cases').send({ title: 'T', partyIds: ['p1'] })).body.error).toBe('parties-not-available');
+    const noParty = await inv('post', '/api/v1/cases').send({ title: 'T', channelIds: [s.a.id], partyIds: ['pty_nope'] });
+    expect(noParty.status).toBe(400);
+    expect(noParty.body).toMatchObject({ error: 'unknown-party', message: expect.stringContaining('pty_nope') });
+    const linkNoParty = await inv('post', `/api/v1/cases/${s.caseId}/links`).send({ hitIds: [app.services.hits.list({}).items[0]!.id], partyIds: ['pty_nope'] });
+    expect(linkNoParty.body.error).toBe('unknown-party');
+    expect((await inv('get', `/api/v1/cases/${s.caseId}`)).body.links).toHaveLength(2); // the two channels: not the hit asked for with the bad party
     expect((await inv('post', '/api/v1/cases').send({ title: '' })).body.error).toBe('invalid-request');
     expect((await inv('post', '/api/v1/cases').send({ title: 'x\u202eevil' })).body.error).toBe('invalid-request');
     expect((await inv('post', '/api/v1/cases').send({ title: 'T', extra: 1 })).body.error).toBe('unknown-field');
     expect((await request(app.http).get('/api/v1/cases').set(bearer(app.tokens.seeder))).status).toBe(403);
     expect(app.services.evidence.list().length).toBe(before);
     expect((await inv('get', '/api/v1/cases')).body.cases).toHaveLength(1);
+  });
+
+  it('when a party is linked at opening and afterwards, then each link is an evidence-log entry and an audited read, the case counts the canaries its numbers rang, and a second link of the same party writes nothing', async () => {
+    const s = await leakScenario();
+    app = s.app;
+    const inv = (m: 'get' | 'post', url: string) => request(app.http)[m](url).set(bearer(app.tokens.investigator));
+    const firm = (await inv('post', '/api/v1/parties').send({ name: 'Najm Collections', numbers: [FIRM] })).body;
+    const other = (await inv('post', '/api/v1/parties').send({ name: 'Quiet caller', numbers: ['+966119998877'] })).body;
+    // A case about the party alone: its canaries are those the firm rang (Vendor A's three), with every hit on them.
+    const opened = await inv('post', '/api/v1/cases').send({ title: 'The firm', partyIds: [firm.id] });
+    expect(opened.status).toBe(201);
+    expect(opened.body).toMatchObject({ canaries: 3, hits: 4 });
+    expect(opened.body.links).toEqual([expect.objectContaining({ kind: 'party', ref: firm.id })]);
+    const linked = await inv('post', `/api/v1/cases/${s.caseId}/links`).send({ partyIds: [firm.id, other.id] });
+    expect(linked.status).toBe(200);
+    expect(linked.body.links.filter((l: any) => l.kind === 'party').map((l: any) => l.ref).sort()).toEqual([firm.id, other.id].sort());
+    const before = app.services.evidence.list(100_000).length;
+    expect((await inv('post', `/api/v1/cases/${s.caseId}/links`).send({ partyIds: [firm.id] })).status).toBe(200);
+    expect(app.services.evidence.list(100_000).length).toBe(before);
+    const links = app.services.evidence.list(100_000).filter((e) => e.kind === 'case-linked' && (e.payload as any).kind === 'party');
+    expect(links.map((e) => [e.subject, (e.payload as any).ref])).toEqual([[opened.body.id, firm.id], [s.caseId, firm.id], [s.caseId, other.id]]);
+    expect(app.services.audit.list().filter((r) => r.action === 'case-link-party').map((r) => r.subject))
+      .toEqual(expect.arrayContaining([`${opened.body.id}:${firm.id}`, `${s.caseId}:${firm.id}`, `${s.caseId}:${other.id}`]));
   });
 });

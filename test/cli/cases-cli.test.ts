@@ -29,6 +29,13 @@ describe('tracer cases and bundles', () => {
     const c = await json('cases', 'create', '--title', 'Vendor A leak', '--channel', 'Vendor A');
     expect(c).toMatchObject({ title: 'Vendor A leak', status: 'open', canaries: 2 });
     await tracer('cases', 'note', c.id, 'Asked the vendor for their export logs.');
+    // Parties: linked at opening (--party on create) and afterwards (cases link --party); an unknown one is refused, nothing linked.
+    const p = await json('parties', 'create', '--name', 'Najm Collections', '--number', '+966112345678');
+    expect((await fails('cases', 'link', c.id, '--channel', 'Vendor A', '--party', 'pty_nope')).stderr).toMatch(/^error: unknown-party: party "pty_nope" does not exist/);
+    const linked = await json('cases', 'link', c.id, '--party', p.id);
+    expect(linked.links.map((l: { kind: string; ref: string }) => `${l.kind}:${l.ref}`)).toEqual([`channel:${ch.id}`, `party:${p.id}`]);
+    const other = await json('cases', 'create', '--title', 'The firm', '--party', p.id);
+    expect(other.links).toEqual([expect.objectContaining({ kind: 'party', ref: p.id })]);
     await json('cases', 'update', c.id, '--status', 'reported', '--real-records-exposed', '310');
     const shown = await json('cases', 'show', c.id);
     expect(shown.notes[0].text).toBe('Asked the vendor for their export logs.');
@@ -41,12 +48,13 @@ describe('tracer cases and bundles', () => {
 
     const zip = path.join(dir, 'case.zip');
     const made = await json('evidence', 'export', '--case', c.id, '--out', zip);
-    expect(made).toMatchObject({ format: 'zip', files: 9 });
+    expect(made).toMatchObject({ format: 'zip', files: 10 });
     const key = await json('keys', 'show');
     fs.writeFileSync(path.join(dir, 'key.pem'), key.publicKeyPem);
     const ok = await verifyAlone(zip, '--public-key', path.join(dir, 'key.pem'));
     expect(ok).toMatchObject({ code: 0 });
-    expect(ok.stdout).toMatch(/^bundle verifies: 9 files/);
+    expect(ok.stdout).toMatch(/^bundle verifies: 10 files/);
+    expect(ok.stdout).toMatch(/\nwithheld entries \(other cases'\): \d+ recomputed from their body digests/);
 
     const bag = path.join(dir, 'bag');
     await tracer('evidence', 'export', '--case', c.id, '--out', bag);

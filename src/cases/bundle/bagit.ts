@@ -7,6 +7,7 @@ export const SIGNATURE_FILE = 'tagmanifest-sha256.txt.sig';
 export const PUBLIC_KEY_FILE = 'instance-public-key.pem';
 export const SLICE_FILE = 'data/evidence/log-slice.jsonl';
 export const NOTES_FILE = 'data/notes.jsonl';
+export const PARTIES_FILE = 'data/parties.json';
 /** The report files: left out of the evidence manifest hash the report itself prints. */
 export const isReportFile = (rel: string) => /^data\/report\.(html|pdf)$/.test(rel);
 

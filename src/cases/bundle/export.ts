@@ -10,7 +10,7 @@ import type { CaseReports } from '../reports.ts';
 import type { Lang } from '../report-text.ts';
 import type { Actor, CaseService } from '../service.ts';
 import type { HitPageRow } from '../scope.ts';
-import { BAGIT_TXT, NOTES_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE, SLICE_FILE, bagInfoText, isReportFile, manifestText, sha256hex } from './bagit.ts';
+import { BAGIT_TXT, NOTES_FILE, PARTIES_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE, SLICE_FILE, bagInfoText, isReportFile, manifestText, sha256hex } from './bagit.ts';
 import { FileSink, nodeIo, writeWhole, type BundleIo } from './sink.ts';
 import { zipDirectory } from './zip.ts';
 
@@ -91,6 +91,10 @@ async function writeBag(d: BundleDeps, caseId: string, root: string, who: Actor,
   files.push(await writeWhole(io, root, NOTES_FILE, detail.notes.map((n) => `${JSON.stringify(n)}\n`).join('')));
   const { notes: _n, ...caseRecord } = detail;
   files.push(await writeWhole(io, root, 'data/case.json', `${JSON.stringify(caseRecord, null, 2)}\n`));
+  // The report's data is read once: the parties file and the report show the same decode.
+  const data = await d.reports.data(caseId, who);
+  for (const p of data.parties) if (p.partyId) subjects.add(p.partyId);
+  files.push(await writeWhole(io, root, PARTIES_FILE, `${JSON.stringify({ caseId, parties: data.parties }, null, 2)}\n`));
   // The head is read after the facts: every fact written above has its entry at or before it.
   const head = logHead(d.db);
   const slice = new FileSink(io, root, SLICE_FILE);
@@ -102,9 +106,7 @@ async function writeBag(d: BundleDeps, caseId: string, root: string, who: Actor,
     throw e;
   }
   const evidenceManifestSha256 = sha256hex(manifestText(files));
-  const data = await d.reports.data(caseId, who, evidenceManifestSha256);
-  data.custody.headHash = head.hash;
-  data.custody.headSeq = head.seq;
+  data.custody = { ...data.custody, evidenceManifestSha256, headHash: head.hash, headSeq: head.seq, lastBundle: null };
   const lang = o.lang ?? 'en';
   files.push(await writeWhole(io, root, 'data/report.html', await d.reports.render(data, lang, 'html')));
   files.push(await writeWhole(io, root, 'data/report.pdf', await d.reports.render(data, lang, 'pdf')));

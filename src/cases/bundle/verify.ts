@@ -4,16 +4,16 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { createHash } from 'node:crypto';
-import { GENESIS_HASH } from '../../evidence/log.ts';
+import { GENESIS_HASH, chainHash, entryHash } from '../../evidence/chain.ts';
 import { fingerprintOf, verifySignature } from '../../keys/instance-key.ts';
-import { NOTES_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE, SLICE_FILE, isReportFile, manifestText, parseBagInfo, parseManifest, sha256hex } from './bagit.ts';
+import { NOTES_FILE, PARTIES_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE, SLICE_FILE, isReportFile, manifestText, parseBagInfo, parseManifest, sha256hex } from './bagit.ts';
 import { listFiles } from './zip.ts';
 
 // Checks a bundle with nothing but the bundle (and, ideally, the public key the sender gave in
 // advance): no tracer database, no network. Stops at the first thing that does not match and names it.
 
 export type VerifyResult =
-  | { ok: true; files: number; entries: number; headSeq: number; headHash: string; keyFingerprint: string; keyGiven: boolean }
+  | { ok: true; files: number; entries: number; withheld: { checked: number; linkedOnly: number }; headSeq: number; headHash: string; keyFingerprint: string; keyGiven: boolean }
   | { ok: false; failed: string; reason: string };
 
 class Mismatch extends Error {
@@ -75,41 +75,61 @@ async function verifyDir(root: string, givenKey?: string): Promise<VerifyResult>
   const [headSeq, headHash] = (info.get('Tracer-Evidence-Log-Head') ?? '').split(' ');
   const chain = checkSlice(need(root, SLICE_FILE).toString(), Number(headSeq), headHash ?? '');
   checkNotes(need(root, NOTES_FILE).toString(), chain.noteHashes);
-  return { ok: true, files: manifest.size, entries: chain.entries, headSeq: Number(headSeq), headHash: headHash!, keyFingerprint: fingerprintOf(key), keyGiven: !!givenKey };
+  if (manifest.has(PARTIES_FILE)) checkParties(need(root, PARTIES_FILE).toString(), chain.partyLinks);
+  return { ok: true, files: manifest.size, entries: chain.entries, withheld: chain.withheld, headSeq: Number(headSeq), headHash: headHash!, keyFingerprint: fingerprintOf(key), keyGiven: !!givenKey };
 }
 
-/** The log's hash scheme (src/evidence/log.ts), with the bound fact's table, key and hash when the entry binds one. */
-const entryHash = (prev: string, e: { at: string; kind: string; subject: string; payload: string; fact?: { table: string; id: string; hash: string } }) =>
-  createHash('sha256').update(JSON.stringify(e.fact ? [prev, e.at, e.kind, e.subject, e.payload, e.fact.table, e.fact.id, e.fact.hash]
-    : [prev, e.at, e.kind, e.subject, e.payload])).digest('hex');
+/** An entry in full, as the log hashed it (src/evidence/chain.ts: first form, or the second with its salt). */
+const shownHash = (prev: string, e: { at: string; kind: string; subject: string; payload: string; fact?: { table: string; id: string; hash: string }; salt?: string }) =>
+  entryHash({ prev_hash: prev, at: e.at, kind: e.kind, subject: e.subject, payload: e.payload, fact_table: e.fact?.table ?? null, fact_id: e.fact?.id ?? null,
+    fact_hash: e.fact?.hash ?? null, salt: e.salt ?? null });
 
-/** Follows the chain from the genesis: entries recomputed, withheld runs linked, ending at the stated head. */
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * Follows the chain from the genesis to the stated head. Entries in full are recomputed; withheld
+ * second-form entries are recomputed from their body digest; withheld first-form runs (entries
+ * written before the second form) can only be linked: their inner hashes cannot be recomputed.
+ */
 function checkSlice(text: string, headSeq: number, headHash: string) {
   let prev = GENESIS_HASH;
   let nextSeq = 1;
   let entries = 0;
+  const withheld = { checked: 0, linkedOnly: 0 };
   const noteHashes = new Map<number, string>();
+  const partyLinks = new Set<string>();
   const lines = text.split('\n').filter((l) => l !== '');
   for (const [i, line] of lines.entries()) {
     const where = `${SLICE_FILE} line ${i + 1}`;
     let e: any;
     try { e = JSON.parse(line); } catch { throw new Mismatch(where, 'is not JSON'); }
-    if (e.prevHash !== prev) throw new Mismatch(e.seq ? `evidence entry ${e.seq}` : where, 'does not follow the entry before it (prevHash)');
-    if (e.withheld) {
+    const seq = e.withheld?.seq ?? e.seq;
+    const name = seq !== undefined ? `evidence entry ${seq}${e.withheld ? ' (withheld)' : ''}` : where;
+    if (e.prevHash !== prev) throw new Mismatch(name, 'does not follow the entry before it (prevHash)');
+    if (e.withheld && e.withheld.bodySha256 !== undefined) {
+      if (seq !== nextSeq) throw new Mismatch(name, `out of sequence (expected ${nextSeq})`);
+      if (typeof e.withheld.bodySha256 !== 'string' || !HEX64.test(e.withheld.bodySha256) || chainHash(prev, e.withheld.bodySha256) !== e.hash) {
+        throw new Mismatch(name, 'its body digest does not match its hash');
+      }
+      nextSeq++;
+      withheld.checked++;
+    } else if (e.withheld) {
       if (e.withheld.fromSeq !== nextSeq || !(e.withheld.toSeq >= e.withheld.fromSeq)) throw new Mismatch(where, 'withheld run out of sequence');
       nextSeq = e.withheld.toSeq + 1;
+      withheld.linkedOnly += e.withheld.toSeq - e.withheld.fromSeq + 1;
     } else {
-      if (e.seq !== nextSeq) throw new Mismatch(`evidence entry ${e.seq}`, `out of sequence (expected ${nextSeq})`);
-      if (typeof e.payload !== 'string' || entryHash(prev, e) !== e.hash) throw new Mismatch(`evidence entry ${e.seq}`, 'its content does not match its hash');
+      if (e.seq !== nextSeq) throw new Mismatch(name, `out of sequence (expected ${nextSeq})`);
+      if (typeof e.payload !== 'string' || shownHash(prev, e) !== e.hash) throw new Mismatch(name, 'its content does not match its hash');
       const p = JSON.parse(e.payload);
       if (e.kind === 'case-note') noteHashes.set(p.noteId, p.textSha256);
+      if (e.kind === 'case-linked' && p.kind === 'party') partyLinks.add(String(p.ref));
       nextSeq++;
       entries++;
     }
     prev = e.hash;
   }
   if (nextSeq - 1 !== headSeq || prev !== headHash) throw new Mismatch(SLICE_FILE, `does not end at the head stated in bag-info.txt (${headSeq})`);
-  return { entries, noteHashes };
+  return { entries, withheld, noteHashes, partyLinks };
 }
 
 function checkNotes(text: string, hashes: Map<number, string>): void {
@@ -117,6 +137,15 @@ function checkNotes(text: string, hashes: Map<number, string>): void {
     const n = JSON.parse(line) as { id: number; text: string };
     if (hashes.get(n.id) !== sha256hex(n.text)) throw new Mismatch(`${NOTES_FILE} note ${n.id}`, 'does not match its evidence-log entry');
   }
+}
+
+/** The parties file says which parties the case links: exactly those the log's case-linked entries name. */
+function checkParties(text: string, links: Set<string>): void {
+  let parsed: { parties?: Array<{ partyId: string | null; linked: boolean }> };
+  try { parsed = JSON.parse(text); } catch { throw new Mismatch(PARTIES_FILE, 'is not JSON'); }
+  const linked = (parsed.parties ?? []).filter((p) => p.linked).map((p) => String(p.partyId));
+  for (const id of linked) if (!links.has(id)) throw new Mismatch(`${PARTIES_FILE} party ${id}`, 'is marked linked but no evidence-log entry links it to the case');
+  for (const id of links) if (!linked.includes(id)) throw new Mismatch(`${PARTIES_FILE} party ${id}`, 'is linked to the case in the evidence log but missing from the parties file');
 }
 
 async function unzipTo(file: string, dir: string): Promise<string> {

@@ -33,6 +33,8 @@ export function registerBundleCommands(program: Command): void {
       const r = await verifyBundle(bundle, { publicKeyPem });
       print(o.json, r, () => (r.ok
         ? `bundle verifies: ${r.files} files, ${r.entries} evidence entries chained to head ${r.headSeq} ${r.headHash}, signed by ${r.keyFingerprint}` +
+          `\nwithheld entries (other cases'): ${r.withheld.checked} recomputed from their body digests` +
+          (r.withheld.linkedOnly ? `, ${r.withheld.linkedOnly} written before digests were kept (first hash form): linked by their hashes, not recomputable` : '') +
           (r.keyGiven ? '' : '\nwarning: no --public-key given: the signature was checked against the key inside the bundle, which anyone could have made')
         : `bundle does NOT verify: ${r.failed} ${r.reason}`));
       if (!r.ok) process.exitCode = 1;

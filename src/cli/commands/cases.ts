@@ -14,7 +14,7 @@ function linkFlags(c: Command): Command {
   return c.option('--channel <id|name>', 'link a channel (repeat)', collect, [])
     .option('--campaign <id>', 'link a campaign (repeat)', collect, [])
     .option('--hit <id>', 'link a hit (repeat)', collect, [])
-    .option('--party <id>', 'link a party (parties arrive with their own issue)', collect, []);
+    .option('--party <id>', 'link a party by id (repeat; see tracer parties list)', collect, []);
 }
 
 const NOTICE_FLAGS: Array<[string, string]> = [
@@ -25,10 +25,10 @@ const NOTICE_FLAGS: Array<[string, string]> = [
 ];
 
 export function registerCaseCommands(program: Command): void {
-  const cases = program.command('cases').description('investigations: linked channels, campaigns and hits, notes, the case report and its evidence bundle');
+  const cases = program.command('cases').description('investigations: linked channels, parties, campaigns and hits, notes, the case report and its evidence bundle');
 
   linkFlags(cases.command('create').description('open a case').requiredOption('--title <title>').option('--description <text>').option('--assignee <name>').option('--json', 'print JSON'))
-    .addHelpText('after', '\nExample:\n  tracer cases create --title "Vendor A night shift leak" --channel "Vendor A night shift"')
+    .addHelpText('after', '\nExample:\n  tracer cases create --title "Vendor A night shift leak" --channel "Vendor A night shift" --party pty_abc')
     .action(async (o) => {
       await withApp((app) => {
         const c = app.services.cases.create({ title: o.title, description: o.description, assignee: o.assignee, channelIds: channelIds(app, o.channel),
@@ -56,7 +56,8 @@ export function registerCaseCommands(program: Command): void {
       });
     });
 
-  linkFlags(cases.command('link <id>').description('link channels, campaigns or hits to a case').option('--json', 'print JSON'))
+  linkFlags(cases.command('link <id>').description('link channels, parties, campaigns or hits to a case').option('--json', 'print JSON'))
+    .addHelpText('after', '\nExamples:\n  tracer cases link case_abc --party pty_abc\n  tracer cases link case_abc --channel "Vendor A night shift" --hit hit_abc')
     .action(async (id: string, o) => {
       await withApp((app) => {
         const c = app.services.cases.link(id, { channelIds: channelIds(app, o.channel), campaignIds: o.campaign, hitIds: o.hit, partyIds: o.party }, who());

@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
+import { EXPORT_FORMATS } from '../../exports/report.ts';
+import { exportParties } from '../../parties/export.ts';
+import { write } from '../output.ts';
 import { partyPage } from '../../parties/page.ts';
 import { clean, table } from '../format.ts';
 import { consoleActor, print, withApp } from '../context.ts';
@@ -11,9 +15,14 @@ export function registerPartyCommands(program: Command): void {
   const actor = () => consoleActor();
 
   parties.command('list').description('parties with their status and numbers').option('--propose', 'first run the proposal rules').option('--json', 'print JSON')
+    .option('--format <f>', 'csv or jsonl: every party as rows with its calls, SMS and first contact, streamed (names neutralised for spreadsheets)')
+    .option('--bom', 'with --format csv: start with a UTF-8 BOM (for spreadsheets)')
+    .addHelpText('after', '\nExample:\n  tracer parties list --format csv --bom > parties.csv')
     .action(async (o) => {
-      await withApp(({ services }) => {
+      const format = o.format === undefined ? undefined : z.enum(EXPORT_FORMATS).parse(o.format);
+      await withApp(async ({ services }) => {
         if (o.propose) services.parties.propose(`tracer (asked by ${actor()})`);
+        if (format) return void (await exportParties(services.db, format, write, { bom: !!o.bom }));
         const l = services.parties.list();
         print(o.json, { parties: l }, () => table(l.map((p) => ({ id: p.id, name: p.name, status: p.status, numbers: p.numbers.join(' '), grounds: p.grounds.map((g) => `${g.kind}: ${g.value}`).join('; ') })),
           ['id', 'name', 'status', 'numbers', 'grounds']));
