@@ -210,6 +210,24 @@ describe('the parties and cases pages over HTTP', () => {
     expect(page.text).not.toMatch(/<a href="javascript|<svg onload|<style>body|<iframe/);
   });
 
+  it('when a party is linked from the case page, then the answer is the cases service\'s, as the API gives it, and a refusal writes nothing', async () => {
+    const jar = jars.investigator!;
+    const csrf = csrfOf((await get(app, jar, `/cases/${seed.caseId}`)).text);
+    const n = evidenceAbout(seed.caseId).length;
+    const res = await post(app, jar, `/cases/${seed.caseId}/links`, { _csrf: csrf, kind: 'party', ref: seed.firmParty });
+    const api = await request(app.http).post(`/api/v1/cases/${seed.caseId}/links`).set({ Authorization: `Bearer ${app.tokens.investigator}` }).send({ partyIds: [seed.firmParty] });
+    if (api.status === 200) {
+      // The service links parties: the page's link landed first, so the API's is a no-op.
+      expect(res.status).toBe(303);
+      expect(evidenceAbout(seed.caseId).slice(n).map((e) => [e.kind, (e.payload as any).kind, (e.payload as any).ref])).toEqual([['case-linked', 'party', seed.firmParty]]);
+      expect((await get(app, jar, `/cases/${seed.caseId}`)).text).toContain(`<li data-party="${seed.firmParty}">`);
+    } else {
+      expect(res.status).toBe(api.status);
+      expect(res.text).toContain(api.body.message);
+      expect(evidenceAbout(seed.caseId)).toHaveLength(n);
+    }
+  });
+
   it('when the case report is asked for from the case page, then it is served in HTML (Arabic right-to-left, English) and PDF under the report\'s own CSP, and each is an act in the log; seeders get 403', async () => {
     const jar = jars.investigator!;
     const page = await get(app, jar, `/cases/${seed.caseId}`);
