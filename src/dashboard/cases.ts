@@ -46,7 +46,7 @@ export function casePages(s: Services, render: Render) {
       const count = (k: CaseLink['kind']) => links.filter((l) => l.kind === k).length;
       return { ...c, channels: count('channel'), parties: count('party'), campaigns: count('campaign'), hits: count('hit') };
     });
-    render(req, res, 'cases.njk', { cases, error, nextUrl: page.nextCursor ? `/cases?cursor=${encodeURIComponent(page.nextCursor)}` : null });
+    render(req, res, 'cases.njk', { cases, error, here: error ? '/cases' : undefined, nextUrl: page.nextCursor ? `/cases?cursor=${encodeURIComponent(page.nextCursor)}` : null });
   }
 
   async function detail(req: Request, res: Response, error?: string) {
@@ -64,7 +64,7 @@ export function casePages(s: Services, render: Render) {
       hits: of('hit').slice(0, HITS_SHOWN).map((l) => ({ ...l, hit: q.findHit(s.db, l.ref) })).filter((l) => l.hit).map((l) => l.hit!),
     };
     render(req, res, 'case.njk', {
-      c, caseLinks, error,
+      c, caseLinks, error, here: error ? back(c.id) : undefined,
       timeline: s.evidence.list({ subject: c.id, limit: 1000 }),
       options: { channels: s.channels.list(), parties: s.parties.list(), campaigns: r.campaigns },
     });

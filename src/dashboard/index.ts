@@ -63,17 +63,19 @@ export function dashboardRouter(s: Services, o: DashboardOptions = {}): express.
 
   const render: Render = (req, res, view, ctx) => {
     const who = req.session;
+    // A form refused is shown at its POST address; the language and time-zone switches lead to the page it came from.
+    const here = typeof ctx.here === 'string' ? ctx.here : req.originalUrl;
     const switchTo = (k: string, v: string) => {
-      const u = new URL(req.originalUrl, 'http://x');
+      const u = new URL(here, 'http://x');
       u.searchParams.delete('tz');
       u.searchParams.set(k, v);
       return `${u.pathname}${u.search}`;
     };
     const L = localised(req);
     res.type('html').send(views.render(view, {
-      ...ctx, L, path: req.path, csrf: ctx.csrf ?? who?.csrf ?? '', zones: view.startsWith('partials/') ? [] : timeZones(),
+      ...ctx, L, path: new URL(here, 'http://x').pathname, csrf: ctx.csrf ?? who?.csrf ?? '', zones: view.startsWith('partials/') ? [] : timeZones(),
       user: who ? { role: who.role, label: who.label } : null,
-      menu: who ? MENU.filter((m) => !m.permission || can(who.role, m.permission)).map((m) => ({ ...m, current: m.href === req.path })) : [],
+      menu: who ? MENU.filter((m) => !m.permission || can(who.role, m.permission)).map((m) => ({ ...m, current: m.href === new URL(here, 'http://x').pathname })) : [],
       links: { lang: switchTo('lang', L.lang === 'ar' ? 'en' : 'ar'), digits: switchTo('digits', L.digits === 'arab' ? 'latn' : 'arab') },
     }));
   };
@@ -147,7 +149,7 @@ export function dashboardRouter(s: Services, o: DashboardOptions = {}): express.
   r.post('/cases/:id/bundle', form, caseWork, requireCsrf, C.bundle);
 
   const access = (req: Request, res: Response, error?: string) =>
-    render(req, res, 'access.njk', { users: sessions.users(), error });
+    render(req, res, 'access.njk', { users: sessions.users(), error, here: error ? '/access' : undefined });
   r.get('/access', guard('/access'), (req, res) => access(req, res));
   r.post('/access/users', form, guard('/access'), requireCsrf, async (req, res) => {
     const { _csrf: _, ...input } = req.body ?? {};

@@ -5,6 +5,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../app.ts';
+import { normaliseDigits, normaliseText } from '../parties/normalise.ts';
 import { partyPage } from '../parties/page.ts';
 import { contactFigures, type ReportParty } from '../parties/report-view.ts';
 import type { PartyRow } from '../parties/repository.ts';
@@ -73,7 +74,7 @@ export function partyPages(s: Services, render: Render, L: (req: Request) => Loc
       daysChart: { labels: page.activeDays.map((_, d) => l.weekday(d)), values: page.activeDays, table: page.activeDays.map((n) => l.num(n)) },
       acts: s.evidence.list({ subject: party.id, limit: 500 }),
       others: may(req, 'parties:write') ? s.parties.list().filter((p) => p.id !== party.id) : [],
-      canWrite: may(req, 'parties:write'), error,
+      canWrite: may(req, 'parties:write'), error, here: error ? back(party.id) : undefined,
     });
   }
 
@@ -100,10 +101,12 @@ export function partyPages(s: Services, render: Render, L: (req: Request) => Loc
       const f = listQuery.parse(req.query);
       const r = await report();
       const names = channelNames();
-      const needle = f.q?.toLowerCase();
+      // Names match as the proposals group them (Arabic letter variants, diacritics, case); numbers by their digits.
+      const needle = f.q ? normaliseText(f.q) : undefined;
+      const digits = f.q ? normaliseDigits(f.q).replace(/[^\d]/g, '') : '';
       let rows = s.parties.list()
         .filter((p) => !f.status || p.status === f.status)
-        .filter((p) => !needle || p.name.toLowerCase().includes(needle) || p.numbers.some((n) => n.includes(needle)))
+        .filter((p) => !f.q || (needle !== '' && normaliseText(p.name).includes(needle!)) || (digits !== '' && p.numbers.some((n) => n.includes(digits))))
         .map((p) => ({ ...p, channels: implicated(p, r.parties ?? [], names) }))
         .filter((p) => !f.channelId || p.channels.some((c) => c.channelId === f.channelId))
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));

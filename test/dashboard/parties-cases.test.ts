@@ -53,6 +53,11 @@ describe('the parties and cases pages over HTTP', () => {
     expect(proposed.text).toContain(`data-party="${seed.proposed[0]}"`);
     const byNumber = await get(app, jars.investigator!, `/parties?q=${encodeURIComponent('+966112345679')}`);
     expect(byNumber.text.match(/<tr class="party"/g)).toHaveLength(1);
+    const byName = await get(app, jars.investigator!, `/parties?q=${encodeURIComponent('LEAK finders')}`);
+    expect(byName.text.match(/<tr class="party"/g)).toHaveLength(1);
+    expect(byName.text).toContain(`data-party="${seed.proposed[0]}"`);
+    const arabicDigits = await get(app, jars.investigator!, `/parties?q=${encodeURIComponent('٥٠٠٠٠٠١٠١')}`);
+    expect(arabicDigits.text).toContain(`data-party="${seed.proposed[0]}"`);
     const byChannel = await get(app, jars.investigator!, `/parties?channelId=${seed.channelB}`);
     expect(byChannel.text).not.toMatch(/<tr class="party"/);
     expect((await get(app, jars.investigator!, '/parties?status=bogus')).status).toBe(400);
@@ -128,6 +133,8 @@ describe('the parties and cases pages over HTTP', () => {
     const bad = await post(app, jar, `/parties/${id}/rename`, { _csrf: csrf, name: '   ' });
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/<p class="notice" role="alert">Not done:/);
+    expect(bad.text).toContain(`<form method="get" action="/parties/${id}" class="tz">`); // the switches lead back to the page, not the POST address
+    expect(bad.text).toMatch(new RegExp(`href="/parties/${id}\\?lang=ar" [^>]*id="lang-switch"`));
     expect(evidenceAbout(id)).toHaveLength(n0 + 3);
 
     const after = await get(app, jar, `/parties/${id}?lang=en`);
