@@ -50,6 +50,7 @@ const en = {
   timeline: 'Timeline', caseReport: 'Case report', inEnglish: 'in English', inArabic: 'in Arabic', bundle: 'Evidence bundle',
   downloadBundle: 'Download the signed bundle (ZIP)', reportLang: 'Report language', actsRecorded: 'Producing a report or a bundle is itself recorded in the evidence log.',
   canariesInCase: 'Canaries in the case', hitsInCase: 'Hits in the case', openedBy: 'Opened by', hit: 'Hit', numbersOf: 'Numbers',
+  proposeNow: 'Propose groupings now', proposedCount: 'new groupings proposed', newParty: 'Group numbers into a party', numbersField: 'Numbers (E.164, one a line)', create: 'Create',
 };
 export type MessageKey = keyof typeof en;
 
@@ -97,6 +98,7 @@ const ar: Record<MessageKey, string> = {
   timeline: 'التسلسل الزمني', caseReport: 'تقرير القضية', inEnglish: 'بالإنجليزية', inArabic: 'بالعربية', bundle: 'حزمة الأدلة',
   downloadBundle: 'تنزيل الحزمة الموقّعة (ZIP)', reportLang: 'لغة التقرير', actsRecorded: 'يُسجَّل إنتاج التقرير أو الحزمة نفسه في سجل الأدلة.',
   canariesInCase: 'الكناري في القضية', hitsInCase: 'الاتصالات في القضية', openedBy: 'فتحها', hit: 'اتصال', numbersOf: 'الأرقام',
+  proposeNow: 'اقترح تجميعات الآن', proposedCount: 'تجميعات جديدة مقترحة', newParty: 'جمع أرقام في طرف', numbersField: 'الأرقام (بصيغة E.164، رقم في كل سطر)', create: 'إنشاء',
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, ar };

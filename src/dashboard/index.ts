@@ -131,6 +131,8 @@ export function dashboardRouter(s: Services, o: DashboardOptions = {}): express.
   const Pa = partyPages(s, render, localised);
   const partyWrite = requireSignIn('parties:write');
   r.get('/parties', guard('/parties'), Pa.list);
+  r.post('/parties', form, partyWrite, requireCsrf, Pa.create);
+  r.post('/parties/propose', form, partyWrite, requireCsrf, Pa.propose);
   r.get('/parties/:id', guard('/parties'), Pa.party);
   r.post('/parties/:id/accept', form, partyWrite, requireCsrf, Pa.accept);
   r.post('/parties/:id/rename', form, partyWrite, requireCsrf, Pa.rename);

@@ -49,6 +49,31 @@ export function partyPages(s: Services, render: Render, L: (req: Request) => Loc
   const report = () => s.reportOffThread({ limit: 1000 });
   const channelNames = () => new Map(s.channels.list().map((c) => [c.id, c.name]));
 
+  async function list(req: Request, res: Response, error?: string, proposed?: number) {
+    const f = listQuery.parse(req.query);
+    const r = await report();
+    const names = channelNames();
+    // Names match as the proposals group them (Arabic letter variants, diacritics, case); numbers by their digits.
+    const needle = f.q ? normaliseText(f.q) : undefined;
+    const digits = f.q ? normaliseDigits(f.q).replace(/[^\d]/g, '') : '';
+    let rows = s.parties.list()
+      .filter((p) => !f.status || p.status === f.status)
+      .filter((p) => !f.q || (needle !== '' && normaliseText(p.name).includes(needle!)) || (digits !== '' && p.numbers.some((n) => n.includes(digits))))
+      .map((p) => ({ ...p, channels: implicated(p, r.parties ?? [], names) }))
+      .filter((p) => !f.channelId || p.channels.some((c) => c.channelId === f.channelId))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    const cursor = pageCursor('parties');
+    const after = f.cursor ? cursor.decode(f.cursor) : null;
+    if (after) rows = rows.filter((p) => p.createdAt < after.at || (p.createdAt === after.at && p.id < after.id));
+    const shown = rows.slice(0, PAGE).map((p) => ({ ...p, ...contactFigures(s.db, p.numbers) }));
+    const next = new URLSearchParams(Object.entries(f).filter(([k, v]) => typeof v === 'string' && v && k !== 'cursor') as Array<[string, string]>);
+    if (rows.length > PAGE) next.set('cursor', cursor.encode(shown[shown.length - 1]!.createdAt, shown[shown.length - 1]!.id));
+    render(req, res, 'parties.njk', {
+      f, parties: shown, channels: s.channels.list(), nextUrl: rows.length > PAGE ? `/parties?${next}` : null,
+      canWrite: may(req, 'parties:write'), error, proposed, here: error ? '/parties' : undefined,
+    });
+  }
+
   async function detail(req: Request, res: Response, error?: string) {
     const l = L(req);
     const { before } = detailQuery.parse(req.query);
@@ -97,29 +122,29 @@ export function partyPages(s: Services, render: Render, L: (req: Request) => Loc
   const body = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
 
   return {
-    async list(req: Request, res: Response) {
-      const f = listQuery.parse(req.query);
-      const r = await report();
-      const names = channelNames();
-      // Names match as the proposals group them (Arabic letter variants, diacritics, case); numbers by their digits.
-      const needle = f.q ? normaliseText(f.q) : undefined;
-      const digits = f.q ? normaliseDigits(f.q).replace(/[^\d]/g, '') : '';
-      let rows = s.parties.list()
-        .filter((p) => !f.status || p.status === f.status)
-        .filter((p) => !f.q || (needle !== '' && normaliseText(p.name).includes(needle!)) || (digits !== '' && p.numbers.some((n) => n.includes(digits))))
-        .map((p) => ({ ...p, channels: implicated(p, r.parties ?? [], names) }))
-        .filter((p) => !f.channelId || p.channels.some((c) => c.channelId === f.channelId))
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
-      const cursor = pageCursor('parties');
-      const after = f.cursor ? cursor.decode(f.cursor) : null;
-      if (after) rows = rows.filter((p) => p.createdAt < after.at || (p.createdAt === after.at && p.id < after.id));
-      const shown = rows.slice(0, PAGE).map((p) => ({ ...p, ...contactFigures(s.db, p.numbers) }));
-      const next = new URLSearchParams(Object.entries(f).filter(([k, v]) => typeof v === 'string' && v && k !== 'cursor') as Array<[string, string]>);
-      if (rows.length > PAGE) next.set('cursor', cursor.encode(shown[shown.length - 1]!.createdAt, shown[shown.length - 1]!.id));
-      render(req, res, 'parties.njk', { f, parties: shown, channels: s.channels.list(), nextUrl: rows.length > PAGE ? `/parties?${next}` : null });
-    },
+    list: (req: Request, res: Response) => list(req, res, undefined, z.coerce.number().int().min(0).optional().parse(req.query.proposed)),
 
     party: (req: Request, res: Response) => detail(req, res),
+
+    /** An investigator's own grouping (accepted from the start); numbers one per line or separated by commas or spaces. */
+    async create(req: Request, res: Response) {
+      let made: PartyRow;
+      try {
+        made = s.parties.create({ name: body(req).name, numbers: String(body(req).numbers ?? '').split(/[\s,،]+/).filter(Boolean) }, actorOf(req));
+      } catch (err) {
+        const message = formError(err);
+        if (!message) throw err;
+        res.status(400);
+        return list(req, res, message);
+      }
+      res.redirect(303, back(made.id));
+    },
+
+    /** Runs the proposal rules now (as POST /api/v1/parties/propose), and says how many it proposed. */
+    propose(req: Request, res: Response) {
+      const made = s.parties.propose(`tracer (asked by ${actorOf(req)})`);
+      res.redirect(303, `/parties?status=proposed&proposed=${made.length}`);
+    },
 
     accept: act((req, id) => (s.parties.accept(id, actorOf(req)), back(id))),
     rename: act((req, id) => (s.parties.rename(id, { name: body(req).name }, actorOf(req)), back(id))),

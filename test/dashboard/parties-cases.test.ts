@@ -291,6 +291,38 @@ describe('the parties and cases pages over HTTP', () => {
     }
   });
 
+  it('when an investigator groups numbers by hand or asks the tracer to propose, then the party is made through the service and logged; without the CSRF token nothing is', async () => {
+    const jar = jars.investigator!;
+    const csrf = csrfOf((await get(app, jar, '/parties')).text);
+    const before = app.services.parties.list().length;
+    expect((await post(app, jar, '/parties', { name: 'Desk', numbers: '+966500000201' })).status).toBe(403);
+    expect((await post(app, jar, '/parties/propose', {})).status).toBe(403);
+    expect(app.services.parties.list()).toHaveLength(before);
+    const made = await post(app, jar, '/parties', { _csrf: csrf, name: 'Desk', numbers: '+966500000201\r\n+966500000202, ' });
+    expect(made.status).toBe(303);
+    const id = /\/parties\/(.+)$/.exec(made.headers.location!)![1]!;
+    expect(app.services.parties.get(id)).toMatchObject({ name: 'Desk', status: 'accepted', numbers: ['+966500000201', '+966500000202'] });
+    const tok = app.services.db.prepare(`SELECT principal_id FROM dashboard_sessions WHERE role = 'investigator' ORDER BY created_at LIMIT 1`).pluck().get() as string;
+    expect(evidenceAbout(id).map((e) => [e.kind, (e.payload as any).actor])).toEqual([['party-created', `investigator:${tok}`]]);
+    const twice = await post(app, jar, '/parties', { _csrf: csrf, name: 'Again', numbers: '+966500000201' });
+    expect(twice.status).toBe(400);
+    expect(twice.text).toContain('already belongs to party');
+    expect((await post(app, jar, '/parties', { _csrf: csrf, name: 'Bad', numbers: '0501234567' })).status).toBe(400);
+    expect(app.services.parties.list()).toHaveLength(before + 1);
+
+    const canary = app.services.db.prepare(`SELECT n.phone_number FROM canaries k JOIN canary_numbers n ON n.id = k.number_id LIMIT 1`).pluck().get() as string;
+    const { callParams } = await import('../support/app.ts');
+    for (const n of ['+966500000301', '+966500000302']) await signedWebhook(app, '/twilio/voice', callParams(canary, n, { CallerName: 'مؤسسة الكشف' }));
+    const asked = await post(app, jar, '/parties/propose', { _csrf: csrf });
+    expect(asked.status).toBe(303);
+    expect(asked.headers.location).toBe('/parties?status=proposed&proposed=1');
+    const shown = await get(app, jar, `${asked.headers.location}&lang=en&digits=latn`);
+    expect(shown.text).toContain('<p class="notice" role="status" id="proposed">1 new groupings proposed</p>');
+    const fresh = app.services.parties.list().find((p) => p.numbers.includes('+966500000301'))!;
+    expect(fresh.status).toBe('proposed');
+    expect(evidenceAbout(fresh.id).map((e) => [e.kind, (e.payload as any).actor])).toEqual([['party-proposed', `tracer (asked by investigator:${tok})`]]);
+  });
+
   it('when there are more parties than a page holds, then the older ones follow by cursor and no party is shown twice', async () => {
     for (let i = 0; i < 55; i++) app.services.parties.create({ name: `Caller ${i}`, numbers: [`+9665990${String(i).padStart(5, '0')}`] }, 'admin:seed');
     const total = app.services.parties.list().length;
