@@ -154,7 +154,9 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
       // Verdicts off the event loop; a verdict that changed is published as an event (src/attribution/verdict-watch.ts).
       report: () => verdictWatch.refresh(),
     }),
-    ...composeCases({ db, evidence, clock, tracerDb: config.tracerDb, keyFile: config.evidence.keyFile, report: (q) => attribution.report(q) }),
+    // Case reports are asked for from the dashboard and the API: their decode runs off the event loop too.
+    ...composeCases({ db, evidence, clock, tracerDb: config.tracerDb, keyFile: config.evidence.keyFile,
+      report: (q) => (reportThread ? reportThread.report(q) : attribution.report(q)) }),
     /** Set by the server: start draining the outbox after a commit, off the request path. */
     setDrainTrigger(fn: () => void) {
       drainSoon = fn;

@@ -271,14 +271,17 @@ describe('the parties and cases pages over HTTP', () => {
     expect(evidenceAbout(seed.caseId).at(-1)!.kind).toBe('case-bundle');
   }, 60_000);
 
-  it('when the parties and cases pages need the attribution report, then they ask the off-thread one only', async () => {
-    const s = app.services as { report: unknown };
-    const onLoop = s.report;
-    s.report = () => { throw new Error('the dashboard decoded on the main thread'); };
+  it('when the parties and cases pages or the case report need the attribution report, then it is decoded off the event loop, never on it', async () => {
+    // Every main-thread decode goes through this one object (s.report and the fallback without a thread).
+    const attribution = app.services.attribution as { report: unknown };
+    const onLoop = attribution.report;
+    attribution.report = () => { throw new Error('decoded on the main thread'); };
     try {
-      for (const url of ['/parties', `/parties/${seed.firmParty}`, '/cases', `/cases/${seed.caseId}`]) expect((await get(app, jars.admin!, url)).status, url).toBe(200);
+      for (const url of ['/parties', `/parties/${seed.firmParty}`, '/cases', `/cases/${seed.caseId}`, `/cases/${seed.caseId}/report?format=html&lang=en`]) {
+        expect((await get(app, jars.admin!, url)).status, url).toBe(200);
+      }
     } finally {
-      s.report = onLoop;
+      attribution.report = onLoop;
     }
   });
 
