@@ -103,6 +103,19 @@ describe('the parties and cases pages over HTTP', () => {
     expect(proposed.text).toMatch(/<tr data-kind="party-proposed">/);
   });
 
+  it('when the parties and cases pages are rendered, then every form that changes state carries the session\'s CSRF token and no GET form does', async () => {
+    for (const url of ['/parties', `/parties/${seed.firmParty}`, `/parties/${seed.proposed[0]}`, '/cases', `/cases/${seed.caseId}`]) {
+      const html = (await get(app, jars.investigator!, url)).text;
+      const forms = [...html.matchAll(/<form method="(\w+)" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)];
+      const posts = forms.filter(([, method]) => method === 'post').map(([, , action]) => action);
+      expect(posts.length, url).toBeGreaterThanOrEqual(2); // sign-out and at least one act
+      for (const [, method, action, inner] of forms) {
+        if (method === 'post') expect(inner, `${url} ${action}`).toContain(`name="_csrf" value="${csrfOf(html)}"`);
+        else expect(inner, `${url} ${action}`).not.toContain('_csrf');
+      }
+    }
+  });
+
   it('when an investigator accepts, renames and notes a party through the forms, then each act is in the evidence log with who did it; without the CSRF token nothing is done', async () => {
     const id = seed.proposed[0]!;
     const jar = jars.investigator!;
