@@ -98,6 +98,8 @@ export function casePages(s: Services, render: Render) {
     }, list),
     note: act((req) => (s.cases.addNote(id(req), { text: body(req).text as string }, actorOf(req)), back(id(req))), detail),
     status: act((req) => (s.cases.update(id(req), statusForm.parse({ status: body(req).status }), actorOf(req)), back(id(req))), detail),
+    /** An empty field unassigns the case. */
+    assignee: act((req) => (s.cases.update(id(req), { assignee: blank(body(req).assignee) ?? null }, actorOf(req)), back(id(req))), detail),
     link: act((req) => {
       const { kind, ref } = linkForm.parse({ kind: body(req).kind, ref: listOf(body(req).ref)[0] ?? '' });
       s.cases.link(id(req), { [LINK_FIELD[kind]]: [ref] }, actorOf(req));

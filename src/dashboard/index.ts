@@ -147,6 +147,7 @@ export function dashboardRouter(s: Services, o: DashboardOptions = {}): express.
   r.get('/cases/:id/report', caseWork, C.report);
   r.post('/cases/:id/notes', textForm, caseWork, requireCsrf, C.note);
   r.post('/cases/:id/status', form, caseWork, requireCsrf, C.status);
+  r.post('/cases/:id/assignee', form, caseWork, requireCsrf, C.assignee);
   r.post('/cases/:id/links', form, caseWork, requireCsrf, C.link);
   r.post('/cases/:id/bundle', form, caseWork, requireCsrf, C.bundle);
 

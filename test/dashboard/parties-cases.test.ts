@@ -214,9 +214,16 @@ describe('the parties and cases pages over HTTP', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.text).toMatch(/<p class="notice" role="alert">Not done:.*hit_nope/);
     expect((await post(app, jar, `/cases/${id}/status`, { _csrf: csrf, status: 'bogus' })).status).toBe(400);
+    expect((await post(app, jar, `/cases/${id}/assignee`, { assignee: 'Noura' })).status).toBe(403);
+    expect((await post(app, jar, `/cases/${id}/assignee`, { _csrf: csrf, assignee: 'Noura' })).status).toBe(303);
+    expect(app.services.cases.detail(id).assignee).toBe('Noura');
+    expect((await post(app, jar, `/cases/${id}/assignee`, { _csrf: csrf, assignee: '\u202eNoura' })).status).toBe(400); // the service refuses bidi overrides
+    expect((await post(app, jar, `/cases/${id}/assignee`, { _csrf: csrf, assignee: '' })).status).toBe(303);
+    expect(app.services.cases.detail(id).assignee).toBeNull();
 
     const log = evidenceAbout(id);
-    expect(log.map((e) => e.kind)).toEqual(['case-opened', 'case-note', 'case-updated', 'case-linked', 'case-linked']);
+    expect(log.map((e) => e.kind)).toEqual(['case-opened', 'case-note', 'case-updated', 'case-linked', 'case-linked', 'case-updated', 'case-updated']);
+    expect(log.slice(-2).map((e) => (e.payload as any).assignee)).toEqual(['Noura', null]);
     const tok = app.services.db.prepare(`SELECT principal_id FROM dashboard_sessions WHERE role = 'investigator' ORDER BY created_at LIMIT 1`).pluck().get() as string;
     for (const e of log) expect(e.payload).toMatchObject({ by: tok, role: 'investigator' });
     expect(app.services.audit.list()[0]).toMatchObject({ action: 'case-link-hit', subject: `${id}:${seed.hits[1]}` });
