@@ -93,7 +93,7 @@ export function casePages(s: Services, render: Render) {
 
     create: act((req) => {
       const b = body(req);
-      const made = s.cases.create({ title: b.title as string, description: blank(b.description) as string | undefined, assignee: blank(b.assignee) as string | undefined }, actorOf(req));
+      const made = s.cases.create({ title: b.title as string, description: blank(b.description), assignee: blank(b.assignee) }, actorOf(req));
       return back(made.id);
     }, list),
     note: act((req) => (s.cases.addNote(id(req), { text: body(req).text as string }, actorOf(req)), back(id(req))), detail),
