@@ -31,6 +31,26 @@ const en = {
   leaking: 'leaking', suspect: 'suspect', clean: 'clean', undetermined: 'undetermined', 'no-data': 'no data', kindCall: 'call', kindSms: 'SMS',
   'after-planting': 'after planting', 'before-planting': 'before planting', unmatched: 'unmatched', 'burn-in': 'burn-in', 'control-hit': 'control',
   yes: 'yes', no: 'no', hours: 'h', reasonsInEnglish: 'The decoder states its reasons in English.', back: 'Back', viewAll: 'All hits', skip: 'Skip to content',
+  // Parties and cases.
+  parties: 'Parties', cases: 'Cases', name: 'Name', proposed: 'proposed', accepted: 'accepted', calls: 'Calls', smsCount: 'SMS',
+  channelsImplicated: 'Channels implicated', lastContact: 'Last contact', nameOrNumber: 'Name or number',
+  'access-live': 'live (read as tickets arrive)', 'access-same-day': 'same day', 'access-batch': 'batch export', 'access-unknown': 'unknown',
+  figuresInEnglish: 'The tracer states these figures in English.', canariesReached: 'Canaries reached',
+  activeHours: 'Contacts per hour of day (UTC)', activeDays: 'Contacts per weekday (UTC)', hour: 'Hour', weekday: 'Weekday',
+  grounds: 'Why the tracer grouped these numbers', 'ground-caller-name': 'the same caller name', 'ground-sms-url': 'the same web domain in their SMS',
+  'ground-sms-email': 'the same e-mail address in their SMS', 'ground-sms-phone': 'the same call-back number in their SMS',
+  'ground-carrier-block': 'the same carrier and number block', 'ground-co-ringing': 'rang the same canaries within minutes of each other',
+  'ground-investigator': 'grouped by an investigator', shared: 'Shared', acts: 'Acts in the evidence log', actor: 'By', notes: 'Notes',
+  accept: 'Accept this grouping', rename: 'Rename', addNote: 'Add a note', note: 'Note', mergeInto: 'Merge another party into this one', merge: 'Merge',
+  splitOff: 'Split numbers off into a new party', split: 'Split', newName: 'Name of the new party', actions: 'Act on this party', caseActions: 'Act on this case',
+  callsAndSms: 'Calls and SMS', notDone: 'Not done:', rangToo: 'rang too (not the decoded party)', caseTitle: 'Title', description: 'Description',
+  assignee: 'Assignee', updated: 'Updated', 'case-open': 'open', 'case-reported': 'reported', 'case-closed': 'closed', newCase: 'Open a case',
+  openCase: 'Open', linked: 'Linked to this case', linkedBy: 'Linked by', linkChannel: 'Link a channel', linkParty: 'Link a party',
+  linkCampaign: 'Link a campaign', linkHit: 'Link a hit (its id)', link: 'Link', changeStatus: 'Change status', save: 'Save',
+  timeline: 'Timeline', caseReport: 'Case report', inEnglish: 'in English', inArabic: 'in Arabic', bundle: 'Evidence bundle',
+  downloadBundle: 'Download the signed bundle (ZIP)', reportLang: 'Report language', actsRecorded: 'Producing a report or a bundle is itself recorded in the evidence log.',
+  canariesInCase: 'Canaries in the case', hitsInCase: 'Hits in the case', openedBy: 'Opened by', hit: 'Hit', numbersOf: 'Numbers',
+  proposeNow: 'Propose groupings now', proposedCount: 'new groupings proposed', newParty: 'Group numbers into a party', numbersField: 'Numbers (E.164, one a line)', create: 'Create',
 };
 export type MessageKey = keyof typeof en;
 
@@ -60,6 +80,25 @@ const ar: Record<MessageKey, string> = {
   leaking: 'مسرِّبة', suspect: 'مشتبه بها', clean: 'نظيفة', undetermined: 'غير محسومة', 'no-data': 'لا بيانات', kindCall: 'مكالمة', kindSms: 'رسالة',
   'after-planting': 'بعد الزرع', 'before-planting': 'قبل الزرع', unmatched: 'غير مطابق', 'burn-in': 'فترة الإحماء', 'control-hit': 'رقم ضبط',
   yes: 'نعم', no: 'لا', hours: 'ساعة', reasonsInEnglish: 'يصوغ نموذج الإسناد أسبابه بالإنجليزية.', back: 'رجوع', viewAll: 'كل الاتصالات', skip: 'انتقل إلى المحتوى',
+  parties: 'الأطراف', cases: 'القضايا', name: 'الاسم', proposed: 'مقترح', accepted: 'مقبول', calls: 'المكالمات', smsCount: 'الرسائل',
+  channelsImplicated: 'القنوات المتورطة', lastContact: 'آخر اتصال', nameOrNumber: 'الاسم أو الرقم',
+  'access-live': 'مباشر (يُقرأ فور وصول البلاغ)', 'access-same-day': 'في اليوم نفسه', 'access-batch': 'تصدير دفعي', 'access-unknown': 'غير معروف',
+  figuresInEnglish: 'يصوغ المتتبّع هذه الأرقام بالإنجليزية.', canariesReached: 'الكناري التي وصلها',
+  activeHours: 'الاتصالات حسب ساعة اليوم (بالتوقيت العالمي)', activeDays: 'الاتصالات حسب يوم الأسبوع (بالتوقيت العالمي)', hour: 'الساعة', weekday: 'يوم الأسبوع',
+  grounds: 'لماذا جمع المتتبّع هذه الأرقام', 'ground-caller-name': 'اسم المتصل نفسه', 'ground-sms-url': 'نطاق الويب نفسه في رسائلهم',
+  'ground-sms-email': 'عنوان البريد الإلكتروني نفسه في رسائلهم', 'ground-sms-phone': 'رقم معاودة الاتصال نفسه في رسائلهم',
+  'ground-carrier-block': 'المشغّل نفسه وكتلة الأرقام نفسها', 'ground-co-ringing': 'اتصلوا بالكناري نفسها خلال دقائق من بعضهم',
+  'ground-investigator': 'جمعها محقق', shared: 'المشترك', acts: 'الإجراءات في سجل الأدلة', actor: 'بواسطة', notes: 'الملاحظات',
+  accept: 'قبول هذا التجميع', rename: 'إعادة التسمية', addNote: 'إضافة ملاحظة', note: 'ملاحظة', mergeInto: 'دمج طرف آخر في هذا الطرف', merge: 'دمج',
+  splitOff: 'فصل أرقام في طرف جديد', split: 'فصل', newName: 'اسم الطرف الجديد', actions: 'إجراءات على هذا الطرف', caseActions: 'إجراءات على هذه القضية',
+  callsAndSms: 'المكالمات والرسائل', notDone: 'لم يُنفَّذ:', rangToo: 'اتصل أيضًا (ليس الطرف المستنتج)', caseTitle: 'العنوان', description: 'الوصف',
+  assignee: 'المكلَّف', updated: 'آخر تحديث', 'case-open': 'مفتوحة', 'case-reported': 'مُبلَّغ عنها', 'case-closed': 'مغلقة', newCase: 'فتح قضية',
+  openCase: 'فتح', linked: 'المرتبط بهذه القضية', linkedBy: 'ربطه', linkChannel: 'ربط قناة', linkParty: 'ربط طرف',
+  linkCampaign: 'ربط حملة', linkHit: 'ربط اتصال (معرّفه)', link: 'ربط', changeStatus: 'تغيير الحالة', save: 'حفظ',
+  timeline: 'التسلسل الزمني', caseReport: 'تقرير القضية', inEnglish: 'بالإنجليزية', inArabic: 'بالعربية', bundle: 'حزمة الأدلة',
+  downloadBundle: 'تنزيل الحزمة الموقّعة (ZIP)', reportLang: 'لغة التقرير', actsRecorded: 'يُسجَّل إنتاج التقرير أو الحزمة نفسه في سجل الأدلة.',
+  canariesInCase: 'الكناري في القضية', hitsInCase: 'الاتصالات في القضية', openedBy: 'فتحها', hit: 'اتصال', numbersOf: 'الأرقام',
+  proposeNow: 'اقترح تجميعات الآن', proposedCount: 'تجميعات جديدة مقترحة', newParty: 'جمع أرقام في طرف', numbersField: 'الأرقام (بصيغة E.164، رقم في كل سطر)', create: 'إنشاء',
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, ar };
@@ -83,6 +122,8 @@ export function localise(p: Prefs) {
   const dayFmt = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: 'UTC' });
   const numFmt = new Intl.NumberFormat(tag, { maximumFractionDigits: 1 });
   const pctFmt = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 });
+  const hourFmt = new Intl.NumberFormat(tag, { minimumIntegerDigits: 2 });
+  const weekdayFmt = new Intl.DateTimeFormat(tag, { weekday: 'long', timeZone: 'UTC' });
   const dict = MESSAGES[p.lang];
   return {
     lang: p.lang,
@@ -94,6 +135,10 @@ export function localise(p: Prefs) {
     day: (isoDay: string) => dayFmt.format(new Date(`${isoDay}T00:00:00Z`)),
     num: (n: number | null | undefined) => (n === null || n === undefined ? '—' : numFmt.format(n)),
     pct: (n: number) => pctFmt.format(n),
+    /** "09:00" for hour 9, in the reader's digits. */
+    hour: (h: number) => `${hourFmt.format(h)}:${hourFmt.format(0)}`,
+    /** 0 = Sunday, as SQLite's strftime('%w') counts. 2023-01-01 was a Sunday. */
+    weekday: (d: number) => weekdayFmt.format(new Date(Date.UTC(2023, 0, 1 + d))),
   };
 }
 export type Localised = ReturnType<typeof localise>;

@@ -12,6 +12,8 @@ import { AppError } from '../errors.ts';
 import { timeZones, type Lang } from './i18n.ts';
 import { cookieNames, localised, loadSession, loginCsrf, preferences, requireCsrf, requireSignIn, safeNext, securityHeaders } from './http.ts';
 import { pages, type Render } from './pages.ts';
+import { partyPages } from './parties.ts';
+import { casePages } from './cases.ts';
 import { DashboardSessions } from './sessions.ts';
 import { createViews } from './views.ts';
 
@@ -30,9 +32,12 @@ const MENU: Array<{ key: string; href: string; permission?: Permission }> = [
   { key: 'overview', href: '/' },
   { key: 'channels', href: '/channels', permission: 'channels:read' },
   { key: 'hits', href: '/hits', permission: 'hits:read' },
+  { key: 'parties', href: '/parties', permission: 'parties:read' },
   { key: 'campaigns', href: '/campaigns', permission: 'canaries:read' },
   { key: 'numbers', href: '/numbers', permission: 'numbers:read' },
   { key: 'evidence', href: '/evidence', permission: 'evidence:read' },
+  // Cases are worked by whoever holds the evidence:read grant, as in /api/v1/cases.
+  { key: 'cases', href: '/cases', permission: 'evidence:read' },
   { key: 'access', href: '/access', permission: 'tokens:manage' },
 ];
 const guard = (href: string) => requireSignIn(MENU.find((m) => m.href === href)!.permission);
@@ -53,20 +58,24 @@ export function dashboardRouter(s: Services, o: DashboardOptions = {}): express.
   const login = loginCsrf(names);
   const defaultLang: Lang = s.config.defaultLocale.startsWith('ar') ? 'ar' : 'en';
   const form = express.urlencoded({ extended: false, limit: '20kb' });
+  // Notes and case descriptions may be long, and Arabic text is six bytes a letter once form-encoded.
+  const textForm = express.urlencoded({ extended: false, limit: '400kb' });
 
   const render: Render = (req, res, view, ctx) => {
     const who = req.session;
+    // A form refused is shown at its POST address; the language and time-zone switches lead to the page it came from.
+    const here = typeof ctx.here === 'string' ? ctx.here : req.originalUrl;
     const switchTo = (k: string, v: string) => {
-      const u = new URL(req.originalUrl, 'http://x');
+      const u = new URL(here, 'http://x');
       u.searchParams.delete('tz');
       u.searchParams.set(k, v);
       return `${u.pathname}${u.search}`;
     };
     const L = localised(req);
     res.type('html').send(views.render(view, {
-      ...ctx, L, path: req.path, csrf: ctx.csrf ?? who?.csrf ?? '', zones: view.startsWith('partials/') ? [] : timeZones(),
+      ...ctx, L, path: new URL(here, 'http://x').pathname, csrf: ctx.csrf ?? who?.csrf ?? '', zones: view.startsWith('partials/') ? [] : timeZones(),
       user: who ? { role: who.role, label: who.label } : null,
-      menu: who ? MENU.filter((m) => !m.permission || can(who.role, m.permission)).map((m) => ({ ...m, current: m.href === req.path })) : [],
+      menu: who ? MENU.filter((m) => !m.permission || can(who.role, m.permission)).map((m) => ({ ...m, current: m.href === new URL(here, 'http://x').pathname })) : [],
       links: { lang: switchTo('lang', L.lang === 'ar' ? 'en' : 'ar'), digits: switchTo('digits', L.digits === 'arab' ? 'latn' : 'arab') },
     }));
   };
@@ -118,8 +127,32 @@ export function dashboardRouter(s: Services, o: DashboardOptions = {}): express.
   r.get('/numbers', guard('/numbers'), P.numbers);
   r.get('/evidence', guard('/evidence'), P.evidence);
 
+  // Parties and cases: each form is CSRF-checked and goes through the area's own service.
+  const Pa = partyPages(s, render, localised);
+  const partyWrite = requireSignIn('parties:write');
+  r.get('/parties', guard('/parties'), Pa.list);
+  r.post('/parties', form, partyWrite, requireCsrf, Pa.create);
+  r.post('/parties/propose', form, partyWrite, requireCsrf, Pa.propose);
+  r.get('/parties/:id', guard('/parties'), Pa.party);
+  r.post('/parties/:id/accept', form, partyWrite, requireCsrf, Pa.accept);
+  r.post('/parties/:id/rename', form, partyWrite, requireCsrf, Pa.rename);
+  r.post('/parties/:id/notes', textForm, partyWrite, requireCsrf, Pa.note);
+  r.post('/parties/:id/merge', form, partyWrite, requireCsrf, Pa.merge);
+  r.post('/parties/:id/split', form, partyWrite, requireCsrf, Pa.split);
+  const C = casePages(s, render);
+  const caseWork = guard('/cases');
+  r.get('/cases', caseWork, C.list);
+  r.post('/cases', textForm, caseWork, requireCsrf, C.create);
+  r.get('/cases/:id', caseWork, C.detail);
+  r.get('/cases/:id/report', caseWork, C.report);
+  r.post('/cases/:id/notes', textForm, caseWork, requireCsrf, C.note);
+  r.post('/cases/:id/status', form, caseWork, requireCsrf, C.status);
+  r.post('/cases/:id/assignee', form, caseWork, requireCsrf, C.assignee);
+  r.post('/cases/:id/links', form, caseWork, requireCsrf, C.link);
+  r.post('/cases/:id/bundle', form, caseWork, requireCsrf, C.bundle);
+
   const access = (req: Request, res: Response, error?: string) =>
-    render(req, res, 'access.njk', { users: sessions.users(), error });
+    render(req, res, 'access.njk', { users: sessions.users(), error, here: error ? '/access' : undefined });
   r.get('/access', guard('/access'), (req, res) => access(req, res));
   r.post('/access/users', form, guard('/access'), requireCsrf, async (req, res) => {
     const { _csrf: _, ...input } = req.body ?? {};
@@ -146,10 +179,12 @@ const messageOf = (m: unknown) => (m === 'signed-out' ? 'sessionEnded' : undefin
 /** Errors on a page are pages too (in the reader's language); never a stack trace. */
 function pageErrors(render: Render, s: Services): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const status = err instanceof AppError ? err.status : err instanceof z.ZodError ? 400 : 500;
+    // A form over its size limit is the sender's to fix (body-parser says so with type and status).
+    const tooLarge = err?.type === 'entity.too.large';
+    const status = err instanceof AppError ? err.status : err instanceof z.ZodError ? 400 : tooLarge ? 413 : 500;
     if (status >= 500) s.log.error({ err }, 'dashboard page failed');
-    const code = err instanceof AppError ? err.code : err instanceof z.ZodError ? 'invalid-request' : 'internal';
-    const message = status >= 500 ? 'internal error' : err instanceof z.ZodError ? 'the request is not valid' : err.message;
+    const code = err instanceof AppError ? err.code : err instanceof z.ZodError ? 'invalid-request' : tooLarge ? 'too-large' : 'internal';
+    const message = status >= 500 ? 'internal error' : err instanceof z.ZodError ? 'the request is not valid' : tooLarge ? 'the form is larger than this page accepts' : err.message;
     res.status(status);
     if (req.header('hx-request')) return void res.end();
     render(req, res, 'error.njk', { status, code, message, heading: status === 403 ? 'forbidden' : status === 404 ? 'notFound' : 'errorTitle' });

@@ -1,5 +1,7 @@
 // The read pages. Each handler: parse the query (strict zod), read through the services (or
 // queries.ts), audit registry reads like the API, render. Sections a role may not read are left out.
+// The attribution report is always the off-thread one: a page never holds the event loop the
+// webhooks answer on while the decoder runs.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../app.ts';
@@ -65,12 +67,12 @@ export function pages(s: Services, render: Render, L: (req: Request) => Localise
   };
 
   return {
-    overview(req: Request, res: Response) {
+    async overview(req: Request, res: Response) {
       const l = L(req);
       const ctx: Record<string, unknown> = { warnings: overviewWarnings(req, l) };
       let report: Report | undefined;
       if (may(req, 'report:read')) {
-        report = s.report({ limit: 20 });
+        report = await s.reportOffThread({ limit: 20 });
         ctx.report = report;
         ctx.patterns = patternsOf();
         ctx.probChart = probabilityChart(l, report.channels);
@@ -90,20 +92,20 @@ export function pages(s: Services, render: Render, L: (req: Request) => Localise
       render(req, res, 'overview.njk', ctx);
     },
 
-    channels(req: Request, res: Response) {
+    async channels(req: Request, res: Response) {
       const cursor = z.string().max(200).optional().parse(req.query.cursor);
       if (may(req, 'report:read')) {
-        const report = s.report({ limit: 100, cursor });
+        const report = await s.reportOffThread({ limit: 100, cursor });
         return render(req, res, 'channels.njk', { report, patterns: patternsOf(), probChart: probabilityChart(L(req), report.channels) });
       }
       render(req, res, 'channels.njk', { channels: s.channels.list(), patterns: patternsOf() });
     },
 
-    channel(req: Request, res: Response) {
+    async channel(req: Request, res: Response) {
       const l = L(req);
       const channel = s.channels.get(id.parse(req.params.id));
       const ctx: Record<string, unknown> = { channel, pattern: accessPattern(channel) };
-      if (may(req, 'report:read')) ctx.verdict = findVerdict(channel.id);
+      if (may(req, 'report:read')) ctx.verdict = await findVerdict(channel.id);
       if (may(req, 'canaries:read')) {
         auditRead(s, req, 'dashboard-channel-plantings', channel.id);
         ctx.plantings = q.channelPlantings(s.db, channel.id);
@@ -151,7 +153,7 @@ export function pages(s: Services, render: Render, L: (req: Request) => Localise
       const cursor = z.string().max(100).optional().parse(req.query.cursor);
       auditRead(s, req, 'dashboard-campaign-list', '*');
       const list = s.campaigns.list({ limit: 20, cursor });
-      const report = may(req, 'report:read') ? s.report({ limit: 1000 }) : null;
+      const report = may(req, 'report:read') ? await s.reportOffThread({ limit: 1000 }) : null;
       const verdicts = new Map(report?.channels.map((c) => [c.channelId, c]) ?? []);
       const names = new Map(s.channels.list().map((c) => [c.id, c.name]));
       const campaigns = [];
@@ -189,10 +191,10 @@ export function pages(s: Services, render: Render, L: (req: Request) => Localise
     },
   };
 
-  function findVerdict(channelId: string): ChannelVerdict | undefined {
+  async function findVerdict(channelId: string): Promise<ChannelVerdict | undefined> {
     let cursor: string | undefined;
     do {
-      const r = s.report({ limit: 1000, cursor });
+      const r = await s.reportOffThread({ limit: 1000, cursor });
       const v = r.channels.find((c) => c.channelId === channelId);
       if (v) return v;
       cursor = r.nextCursor ?? undefined;

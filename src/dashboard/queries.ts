@@ -130,3 +130,12 @@ export function warnings(db: Db, now: Date, caps: { monthlyBudget: number | null
 
 export const warningCount = (w: Warnings) =>
   (w.missingNumbers > 0 ? 1 : 0) + (w.releaseFailures > 0 ? 1 : 0) + w.forgedBursts.length + (w.numbersBudget ? 1 : 0) + (w.lookupBudget ? 1 : 0) + (w.disabledOutputs > 0 ? 1 : 0);
+
+/** Calls and SMS from any of a party's numbers, newest first, one page (cursor: older than `before`). */
+export function hitsFromNumbers(db: Db, numbers: string[], o: { before?: number; limit: number }): { hits: SeqHit[]; nextBefore: number | null } {
+  const rows = db.prepare(`SELECT h.rowid AS seq, h.* FROM hits h WHERE h.from_number IN (SELECT value FROM json_each(@numbers))
+      AND h.rowid < coalesce(@before, 9223372036854775807) ORDER BY h.rowid DESC LIMIT @limit`)
+    .all({ numbers: JSON.stringify(numbers), before: o.before ?? null, limit: o.limit + 1 }) as Array<HitRow & { seq: number }>;
+  const hits = rows.slice(0, o.limit).map((r) => ({ ...toHit(r), seq: r.seq }));
+  return { hits, nextBefore: rows.length > o.limit ? hits[hits.length - 1]!.seq : null };
+}

@@ -36,11 +36,16 @@ export const bidiDir = (v: unknown) => (typeof v === 'string' && /\p{L}/u.test(v
 export const exactJson = (v: unknown) =>
   JSON.stringify(v, null, 2).replace(CONTROL, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 
+/** Plain text for where no markup may go (an <option>, the <title>): controls written out as [U+XXXX]. */
+export const visible = (value: unknown, max?: number) =>
+  segments(value, max).map((s) => ('ctl' in s ? `[${s.ctl}]` : s.text)).join('');
+
 export function createViews(): nunjucks.Environment {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS, { noCache: false }), {
     autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true,
   });
   env.addFilter('segments', segments);
+  env.addFilter('visible', visible);
   env.addFilter('exactJson', exactJson);
   env.addFilter('bidiDir', bidiDir);
   env.addFilter('json', (v: unknown) => JSON.stringify(v));

@@ -26,11 +26,11 @@ describe('the dashboard over HTTP', () => {
   });
   afterAll(async () => app?.dispose());
 
-  const PAGES = () => ['/', '/channels', `/channels/${channelId}`, '/hits', `/hits/${hitId}`, '/campaigns', '/numbers', '/evidence', '/access'];
+  const PAGES = () => ['/', '/channels', `/channels/${channelId}`, '/hits', `/hits/${hitId}`, '/parties', '/campaigns', '/numbers', '/evidence', '/cases', '/access'];
   const ALLOWED: Record<string, string[]> = {
-    admin: ['/', '/channels', '/channels/', '/hits', '/hits/', '/campaigns', '/numbers', '/evidence', '/access'],
+    admin: ['/', '/channels', '/channels/', '/hits', '/hits/', '/parties', '/campaigns', '/numbers', '/evidence', '/cases', '/access'],
     seeder: ['/', '/channels', '/channels/', '/campaigns', '/numbers'],
-    investigator: ['/', '/channels', '/channels/', '/hits', '/hits/', '/evidence'],
+    investigator: ['/', '/channels', '/channels/', '/hits', '/hits/', '/parties', '/evidence', '/cases'],
   };
   const allowed = (role: string, url: string) => ALLOWED[role]!.some((p) => (p.endsWith('/') && p !== '/' ? url.startsWith(p) : url === p));
 
@@ -245,6 +245,25 @@ describe('the dashboard over HTTP', () => {
       VALUES ('out_t', 'siem', 'webhook', 'https://siem.example/x', 'info', 0, 5, ?, ?)`).run(new Date().toISOString(), new Date().toISOString());
     const res = await get(app, jars.investigator!, '/?lang=en');
     expect(res.text).toMatch(/data-warning="alert-outputs-disabled"/);
+  });
+
+  it('when a page needs the attribution report, then it asks the off-thread one and never decodes on the event loop the webhooks answer on', async () => {
+    const s = app.services as { report: unknown; reportOffThread: (...a: any[]) => Promise<unknown> };
+    const onLoop = s.report;
+    const offThread = s.reportOffThread;
+    let asked = 0;
+    s.report = () => { throw new Error('the dashboard decoded on the main thread'); };
+    s.reportOffThread = (...a) => (asked++, offThread(...a));
+    try {
+      for (const url of ['/', '/channels', `/channels/${channelId}`, '/campaigns']) {
+        const before = asked;
+        expect((await get(app, jars.admin!, url)).status, url).toBe(200);
+        expect(asked, url).toBeGreaterThan(before);
+      }
+    } finally {
+      s.report = onLoop;
+      s.reportOffThread = offThread;
+    }
   });
 
   it('when forged webhooks arrive in a burst, then the overview warns of it', async () => {

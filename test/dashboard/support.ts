@@ -54,3 +54,34 @@ export const HOSTILE = {
     Long: 'Z'.repeat(20000),
   },
 } as const;
+
+/**
+ * A tracer with parties and a case to look at: two channels, a firm ringing channel A's canaries
+ * from two numbers under a hostile caller name (grouped by hand, under a hostile name, accepted),
+ * two more callers sharing a name (the tracer proposes them as one party), and a case with a
+ * hostile note. Times: the test clock, 2026-11-28 from 09:00 UTC.
+ */
+export async function seedPartiesAndCase(app: import('../support/app.ts').TestApp, hook: (p: string, params: Record<string, string>) => Promise<unknown>) {
+  const { createChannel, plant, callParams, smsParams } = await import('../support/app.ts');
+  const a = await createChannel(app, { name: 'مورّد مركز الاتصال (ليلي)', kind: 'call-centre-vendor', dimensions: { system: 'CRM', shift: 'nights' } });
+  const b = await createChannel(app, { name: 'Contractor B export', kind: 'contractor-export' });
+  const canaries = await plant(app, [a.id], 3);
+  await plant(app, [b.id], 2);
+  const firm = ['+966112345678', '+966112345679'];
+  const others = ['+966500000101', '+966500000102'];
+  for (const [i, c] of canaries.entries()) {
+    app.clock.advanceMinutes(9 + i * 20);
+    await hook('/twilio/voice', callParams(c.phoneNumber, firm[i % 2]!, { CallerName: HOSTILE.callerName }));
+  }
+  await hook('/twilio/sms', smsParams(canaries[1]!.phoneNumber, firm[0]!, HOSTILE.body));
+  for (const n of others) await hook('/twilio/voice', callParams(canaries[2]!.phoneNumber, n, { CallerName: 'Leak Finders Co' }));
+  app.clock.advanceMinutes(2 * 24 * 60);
+  const s = app.services;
+  const firmParty = s.parties.create({ name: HOSTILE.callerName, numbers: firm }, 'admin:seed');
+  const proposed = s.parties.propose('tracer');
+  const hits = s.db.prepare('SELECT id FROM hits ORDER BY received_at, id').pluck().all() as string[];
+  const who = { actor: 'seed', role: 'investigator' };
+  const kase = s.cases.create({ title: '<script>alert("title")</script> تسريب', description: 'Leak of complaint tickets.\nSecond line.', assignee: 'Noura', channelIds: [a.id], hitIds: [hits[0]!] }, who);
+  s.cases.addNote(kase.id, { text: HOSTILE.body }, who);
+  return { channelA: a.id, channelB: b.id, firm, firmParty: firmParty.id, proposed: proposed.map((p) => p.id), hits, caseId: kase.id };
+}
