@@ -237,31 +237,37 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
   for (const c of touched) sum += Math.exp(weight[c]! - max);
   for (let i = 0; i < calls; i++) if (!Number.isNaN(single[i]!)) sum += Math.exp(single[i]! - max);
   // The strongest callers, strongest first (ties by key): kept with their calls.
-  const order: Array<{ c: number; w: number }> = [];
+  // i: the call of a one-number caller (its only one), -1 for a caller whose calls are gathered below.
+  const order: Array<{ c: number; w: number; i: number }> = [];
   const before = (a: { c: number; w: number }, b: { c: number; w: number }) => b.w - a.w || (x.callers[a.c]! < x.callers[b.c]! ? -1 : x.callers[a.c]! > x.callers[b.c]! ? 1 : 0);
-  const consider = (c: number, w: number) => {
-    const cand = { c, w };
+  const consider = (c: number, w: number, i: number) => {
+    const cand = { c, w, i };
     if (order.length === CALLERS_KEPT && before(cand, order[CALLERS_KEPT - 1]!) >= 0) return;
-    let i = Math.min(order.length, CALLERS_KEPT - 1);
-    order[i] = cand;
-    while (i > 0 && before(order[i]!, order[i - 1]!) < 0) {
-      [order[i], order[i - 1]] = [order[i - 1]!, order[i]!];
-      i--;
+    let at = Math.min(order.length, CALLERS_KEPT - 1);
+    order[at] = cand;
+    while (at > 0 && before(order[at]!, order[at - 1]!) < 0) {
+      [order[at], order[at - 1]] = [order[at - 1]!, order[at]!];
+      at--;
     }
   };
-  for (const c of touched) consider(c, weight[c]!);
-  for (let i = 0; i < calls; i++) if (!Number.isNaN(single[i]!)) consider(ev.caller[callE[i]!]!, single[i]!);
-  const callers: CallerEvidence[] = order.map(({ c, w }, i) => {
-    rank[c] = i + 1;
-    return { caller: x.callers[c]!, logLr: w, calls: [] };
-  });
-  for (let i = 0; i < calls; i++) {
+  for (const c of touched) consider(c, weight[c]!, -1);
+  for (let i = 0; i < calls; i++) if (!Number.isNaN(single[i]!)) consider(ev.caller[callE[i]!]!, single[i]!, i);
+  const callOf = (i: number) => {
     const e = callE[i]!;
-    const at = rank[ev.caller[e]!]!;
-    if (at === 0) continue;
     const k = canaries[callK[i]!]!;
     const slot = callSlot[i]!;
-    callers[at - 1]!.calls.push(new EvidenceCall(k.canaryId, ev.times[e * TIMES_PER_PAIR + slot]! - k.from, (idx.exposuresOf.get(k.canaryId)?.length ?? 0) === 1, x, x.ref(ev.pair[e]!, slot)));
+    return new EvidenceCall(k.canaryId, ev.times[e * TIMES_PER_PAIR + slot]! - k.from, k.channels === 1, x, x.ref(ev.pair[e]!, slot));
+  };
+  const callers: CallerEvidence[] = order.map(({ c, w, i }, n) => {
+    if (i < 0) rank[c] = n + 1;
+    return { caller: x.callers[c]!, logLr: w, calls: i < 0 ? [] : [callOf(i)] };
+  });
+  if (order.some((o) => o.i < 0)) {
+    for (let i = 0; i < calls; i++) {
+      if (!Number.isNaN(single[i]!)) continue;
+      const at = rank[ev.caller[callE[i]!]!]!;
+      if (at !== 0) callers[at - 1]!.calls.push(callOf(i));
+    }
   }
   for (const { c } of order) rank[c] = 0;
   for (const c of touched) seen[c] = 0;

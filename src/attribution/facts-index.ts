@@ -26,6 +26,8 @@ export interface CanaryExposure {
   from: number;
   start: number;
   end: number;
+  /** Channels the canary is exposed to (1: only this one). */
+  channels: number;
 }
 
 export interface ExposureAt {
@@ -87,7 +89,7 @@ export function indexFacts(channels: string[], exposures: Exposure[], calls: Ite
   }
   const canariesOf = new Map<string, CanaryExposure[]>(channels.map((c) => [c, []]));
   for (const [canaryId, list] of exposuresOf) {
-    for (const x of list) canariesOf.get(x.channelId)?.push({ canaryId, from: x.from, start: 0, end: 0 });
+    for (const x of list) canariesOf.get(x.channelId)?.push({ canaryId, from: x.from, start: 0, end: 0, channels: list.length });
   }
 
   // The pairs' canary keys resolved to canaries (-1: no canary holds the number), and each canary's first exposure.
