@@ -13,6 +13,7 @@ import { dashboardSessions } from './20261214100000-dashboard-sessions.ts';
 import { cases } from './20261215100000-cases.ts';
 import { parties } from './20261216100000-parties.ts';
 import { alerts } from './20261212100000-alerts.ts';
+import { shiftCampaigns } from './20261218100000-shift-campaigns.ts';
 
 // One line per migration file; the runner sorts by id.
-export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, publishedVerdicts, listPaging, channelManagement, securityEventsAggregated, evidenceBinding, alerts, targetProfiles, dashboardSessions, cases, parties];
+export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, publishedVerdicts, listPaging, channelManagement, securityEventsAggregated, evidenceBinding, alerts, targetProfiles, dashboardSessions, cases, parties, shiftCampaigns];
