@@ -172,6 +172,8 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
 function registerJobs(s: { outbox: Outbox; callerEnricher: CallerEnricher; campaigns: CampaignService; proposals: PartyProposalSchedule; parties: PartyService }) {
   // A staggered design's later exposures, planted when due.
   s.outbox.register('campaign-plant-due', (payload) => s.campaigns.plantDue(payload));
+  // A canary whose first ticket waits for its shift to come on duty, created then.
+  s.outbox.register('campaign-canary-due', (payload) => s.campaigns.plantCanaryDue(payload));
   // Caller look-up (cached per caller, within LOOKUP_DAILY_BUDGET): see src/numbers/enrichment.ts.
   s.outbox.register('enrich-caller', s.callerEnricher.enrichCaller);
   // Party proposals, debounced after new hits.
