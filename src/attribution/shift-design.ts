@@ -66,6 +66,17 @@ export function separateShifts(design: Design, schedules: Map<string, ShiftSched
 /** The design as planted from `start` (epoch ms): shift plantings into their channel, at a time their shift is on duty. */
 export function timeForShifts(design: Design, schedules: Map<string, ShiftSchedule>, start: number): Design {
   if (schedules.size === 0) return design;
+  // A plan plants one design in every simulated world from the same start: time it once.
+  const kept = timed.get(design);
+  if (kept && kept.schedules === schedules && kept.start === start) return kept.result;
+  const result = timeDesign(design, schedules, start);
+  timed.set(design, { schedules, start, result });
+  return result;
+}
+
+const timed = new WeakMap<Design, { schedules: Map<string, ShiftSchedule>; start: number; result: Design }>();
+
+function timeDesign(design: Design, schedules: Map<string, ShiftSchedule>, start: number): Design {
   const separated = separateShifts(design, schedules);
   const duty = new Map<string, DutyWindows>();
   const canaries = separated.canaries.map((c) => ({
