@@ -169,7 +169,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
 }
 
 /** Follow-up jobs the outbox runs after a hit is stored. */
-function registerJobs(s: { outbox: Outbox; callerEnricher: CallerEnricher; campaigns: CampaignService; proposals: PartyProposalSchedule; parties: PartyService }) {
+function registerJobs(s: { outbox: Outbox; callerEnricher: CallerEnricher; campaigns: CampaignService; proposals: PartyProposalSchedule; parties: PartyService; reportThread: ReportThread | null }) {
   // A staggered design's later exposures, planted when due.
   s.outbox.register('campaign-plant-due', (payload) => s.campaigns.plantDue(payload));
   // A canary whose first ticket waits for its shift to come on duty, created then.
@@ -177,7 +177,7 @@ function registerJobs(s: { outbox: Outbox; callerEnricher: CallerEnricher; campa
   // Caller look-up (cached per caller, within LOOKUP_DAILY_BUDGET): see src/numbers/enrichment.ts.
   s.outbox.register('enrich-caller', s.callerEnricher.enrichCaller);
   // Party proposals, debounced after new hits.
-  s.proposals.register(s.parties);
+  s.proposals.register(s.parties, s.reportThread);
 }
 
 export interface App {

@@ -3,7 +3,7 @@
 // channel's decoded party, with the channels it is implicated in. Reads the decode the report already
 // made. Lists are capped with their totals beside them (the answer at 100k hits was 3.5 MB when every
 // channel carried five parties' full access figures): a channel shows its PARTIES_PER_CHANNEL likeliest
-// parties with the access class and words (the full figures are the channel's `access`, for its
+// parties with their access class (the full figures and words are the channel's `access`, for its
 // decoded party); the top level pages parties (`partiesCursor`), each with its likeliest
 // CHANNELS_PER_PARTY channels — GET /api/v1/parties/:id has all of a party's channels.
 import type { Db } from '../store/db.ts';
@@ -26,7 +26,8 @@ export interface ChannelParty {
   probability: number;
   canariesCalled: number;
   firstContactMinutes: number | null;
-  access: Pick<AccessPattern, 'class' | 'contacts' | 'words'>;
+  /** The class and how many first contacts it rests on; the figures and words are the channel's `access` (its decoded party). */
+  access: Pick<AccessPattern, 'class' | 'contacts'>;
 }
 
 export interface ReportParty {
@@ -84,7 +85,7 @@ export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, name
       || b.canariesCalled - a.canariesCalled || a.partyId.localeCompare(b.partyId));
     const main = parties.find((p) => p.partyId === post?.party) ?? null;
     byChannel.set(channelId, {
-      parties: parties.slice(0, PARTIES_PER_CHANNEL).map(({ pattern, ...p }) => ({ ...p, access: { class: pattern.class, contacts: pattern.contacts, words: pattern.words } })),
+      parties: parties.slice(0, PARTIES_PER_CHANNEL).map(({ pattern, ...p }) => ({ ...p, access: { class: pattern.class, contacts: pattern.contacts } })),
       partiesTotal: parties.length, access: main?.pattern ?? null, variantEvidence: (links.get(channelId) ?? []).slice(0, VARIANT_LINKS_SHOWN),
     });
     for (const p of parties) {

@@ -56,7 +56,7 @@ describe('parties: every party under a channel has its probability, and the list
     expect(busy.partiesTotal).toBe(6);
     expect(busy.parties).toHaveLength(3);
     expect(busy.parties[0].partyId).toBe(FIRM); // five canaries rung: the decoded party, first
-    for (const p of busy.parties) expect(Object.keys(p.access).sort()).toEqual(['class', 'contacts', 'words']);
+    for (const p of busy.parties) expect(Object.keys(p.access).sort()).toEqual(['class', 'contacts']);
     expect(r.partiesTotal).toBe(r.parties.length);
     expect(r.partiesNextCursor).toBeNull();
     const bad = await request(app.http).get('/api/v1/report?partiesCursor=bm9wZQ').set(bearer(app.tokens.investigator));
