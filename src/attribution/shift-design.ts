@@ -85,7 +85,8 @@ function timeDesign(design: Design, schedules: Map<string, ShiftSchedule>, start
       if (!shift) return p;
       if (!duty.has(channelId)) duty.set(channelId, new DutyWindows(schedules.get(channelId)!, start));
       const at = duty.get(channelId)!.next(shift, start + p.offsetMinutes * MINUTE);
-      return { channelId, shift, offsetMinutes: Math.round((at - start) / MINUTE) };
+      // Whole minutes, rounded up: a start between minutes must not put the ticket just before its shift.
+      return { channelId, shift, offsetMinutes: Math.ceil((at - start) / MINUTE) };
     }),
   }));
   return { ...separated, canaries };
@@ -105,7 +106,7 @@ class DutyWindows {
 
   /** The first time ≥ t at which `shift` is on duty with GUARD_MINUTES of it left (or, in a shorter shift, from its start). */
   next(shift: string, t: number): number {
-    const at = Math.max(this.windows[0]?.from ?? -Infinity, Math.ceil(t / MINUTE) * MINUTE);
+    const at = Math.max(this.windows[0]?.from ?? -Infinity, t);
     this.scan(at + WEEK + 2 * 1_440 * MINUTE);
     for (const w of this.windows) {
       if (w.shift !== shift || w.to <= at) continue;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { bearer, buildTestApp, callParams, createChannel, signedWebhook, type TestApp } from '../support/app.ts';
 import { onDuty, type ShiftSchedule } from '../../src/planting/shifts.ts';
-import { splitDesign } from '../../src/attribution/designs.ts';
+import { dedicatedDesign, splitDesign } from '../../src/attribution/designs.ts';
 import { GUARD_MINUTES, timeForShifts } from '../../src/attribution/shift-design.ts';
 
 const ALL = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -96,5 +96,10 @@ describe('campaigns over a channel worked in shifts', () => {
     expect(Object.fromEntries(weight)).toEqual(Object.fromEntries(channels.map((c) => [c, 3])));
     const dayOffsets = timed.canaries.flatMap((k) => k.plantings.filter((p) => p.shift === 'day').map((p) => p.offsetMinutes));
     expect(Math.min(...dayOffsets)).toBeGreaterThan(12 * 60); // not in the day shift's last ten minutes: the next morning
+
+    // A start between whole minutes (a real clock) must not put a ticket a few seconds before its shift.
+    const odd = Date.parse('2026-12-02T01:35:58.997Z'); // 04:35 in Riyadh: the night shift
+    const single = timeForShifts(dedicatedDesign(['ch_v~day', 'ch_v~night'], 2), new Map([['ch_v', SCHEDULE]]), odd);
+    for (const p of single.canaries.flatMap((k) => k.plantings)) expect(onDuty(SCHEDULE, odd + p.offsetMinutes * 60_000)).toBe(p.shift);
   });
 });
