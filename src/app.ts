@@ -9,6 +9,7 @@ import { CanaryService } from './canaries/service.ts';
 import { EvidenceLog } from './evidence/log.ts';
 import { EvidenceService } from './evidence/service.ts';
 import { PartyService } from './parties/service.ts';
+import { PartyProposalSchedule } from './parties/auto-propose.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { eventPublisher } from './alerts/events.ts';
 import { composeAlerts, type AlertOverrides } from './alerts/index.ts';
@@ -106,6 +107,8 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     if (o.rebuild) attribution.rebuild();
     return attribution.report(q);
   };
+  const proposals = new PartyProposalSchedule(db, outbox, clock);
+  ingestor.onNewHits(() => proposals.afterNewHits());
   const canaryService = new CanaryService({ canaries: canaryRepo, channels: channelRepo, targets, pipeline, defaultLocale: config.defaultLocale });
   const services = {
     config, clock, log, db, evidence, evidenceService, outbox, numbers, hits, ingestor, targets, pool, provider, profiles,
@@ -143,13 +146,14 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     tokens: new TokenService(db, clock),
     audit: new RegistryAudit(db, clock),
     attribution,
-    // party-appeared alerts: i12's publish hook goes here (src/alerts/events.ts) once merged.
     // A grouping the tracer proposes is news for alerts, published in the transaction that stores it.
+    // Proposals run by themselves after new hits (src/parties/auto-propose.ts), and on demand.
     parties: new PartyService(db, evidence, clock, (p) =>
       publishEvent(outbox, { kind: 'party-appeared', partyId: p.id, callerNumber: p.numbers[0]!, name: p.name }, clock().toISOString())),
     report: (q: ReportQuery = {}) => attribution.report(q),
     reportOffThread,
     reportThread,
+    proposals,
     alerts: composeAlerts({
       config, db, outbox, clock, log, numberProvider: numberKit.provider, overrides: alertOverrides,
       // Verdicts off the event loop; a verdict that changed is published as an event (src/attribution/verdict-watch.ts).
@@ -167,11 +171,15 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
 }
 
 /** Follow-up jobs the outbox runs after a hit is stored. */
-function registerJobs(s: { outbox: Outbox; callerEnricher: CallerEnricher; campaigns: CampaignService }) {
+function registerJobs(s: { outbox: Outbox; callerEnricher: CallerEnricher; campaigns: CampaignService; proposals: PartyProposalSchedule; parties: PartyService; reportThread: ReportThread | null }) {
   // A staggered design's later exposures, planted when due.
   s.outbox.register('campaign-plant-due', (payload) => s.campaigns.plantDue(payload));
+  // A canary whose first ticket waits for its shift to come on duty, created then.
+  s.outbox.register('campaign-canary-due', (payload) => s.campaigns.plantCanaryDue(payload));
   // Caller look-up (cached per caller, within LOOKUP_DAILY_BUDGET): see src/numbers/enrichment.ts.
   s.outbox.register('enrich-caller', s.callerEnricher.enrichCaller);
+  // Party proposals, debounced after new hits.
+  s.proposals.register(s.parties, s.reportThread);
 }
 
 export interface App {

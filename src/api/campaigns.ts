@@ -37,6 +37,12 @@ export function campaignsRouter(s: Services): express.Router {
     audit(req, 'campaign-show', c.id);
     res.json(c);
   });
+  /** Each exposure made or to come, with the shift it reaches and when: which canaries are the campaign's is the registry. */
+  r.get('/campaigns/:id/exposures', requirePermission('canaries:read'), (req, res) => {
+    const out = s.campaigns.exposures(String(req.params.id));
+    audit(req, 'campaign-exposures', String(req.params.id));
+    res.json(out);
+  });
   r.post('/campaigns/:id/next', requirePermission('canaries:write'), async (req, res) => {
     const out = await s.campaigns.next(String(req.params.id), nextBody.parse(req.body ?? {}));
     audit(req, 'campaign-next', String(req.params.id));

@@ -32,11 +32,13 @@ export function partiesRouter(s: Services): express.Router {
   r.post('/parties/propose', requirePermission('parties:write'), (req, res) => {
     res.json({ proposed: s.parties.propose(`tracer (asked by ${actor(req)})`) });
   });
-  r.get('/parties/:id', requirePermission('parties:read'), (req, res) => {
+  r.get('/parties/:id', requirePermission('parties:read'), async (req, res) => {
     const party = s.parties.get(String(req.params.id));
     const who = principalOf(req);
     const registry = can(who.role, 'canaries:read');
-    const page = partyPage(s.db, party, s.report({ limit: 1000 }).parties ?? [], registry);
+    // Off the event loop, and only this party's figures: the decode is the report's (kept per state of the facts).
+    const report = await s.reportOffThread({ limit: 1, parties: [party.id, ...party.numbers] });
+    const page = partyPage(s.db, party, report.parties ?? [], registry);
     if (registry) s.audit.record(who.tokenId, who.role, 'party-canaries', party.id);
     res.json(page);
   });

@@ -20,6 +20,7 @@ import { partiesRouter } from './parties.ts';
 const reportQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   cursor: z.string().max(200).optional(),
+  partiesCursor: z.string().max(200).optional(),
   rebuild: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 
@@ -44,7 +45,7 @@ export function apiRouter(s: Services): express.Router {
 
   r.get('/report', requirePermission('report:read'), async (req, res) => {
     const q = reportQuery.parse(req.query);
-    res.json(await s.reportOffThread({ limit: q.limit, cursor: q.cursor }, { rebuild: q.rebuild }));
+    res.json(await s.reportOffThread({ limit: q.limit, cursor: q.cursor, partiesCursor: q.partiesCursor }, { rebuild: q.rebuild }));
   });
   r.use(evidenceRouter(s));
   return r;

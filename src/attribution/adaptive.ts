@@ -7,7 +7,7 @@
 // exposure is worth less than `minGainBits`.
 import type { Design, DesignCanary } from './designs.ts';
 import type { ChannelPosterior, DecoderResult } from './model.ts';
-import { createWorld, DAY, MINUTE, observe, plantDesign, WORLD_START, worldMetrics, type SimulationRun, type WorldConfig } from './simulator.ts';
+import { createWorld, DAY, MINUTE, observe, plantDesign, worldMetrics, type SimulationRun, type WorldConfig } from './simulator.ts';
 import { decode } from './decoder.ts';
 
 export interface AdaptiveOptions {
@@ -111,7 +111,7 @@ export function runAdaptive(config: WorldConfig, opts: AdaptiveOptions): Adaptiv
   }));
   let result: DecoderResult | null = null;
   let rounds = 0;
-  let now = WORLD_START;
+  let now = world.start;
   while (now + opts.roundDays * DAY <= world.end) {
     const round = proposeRound(posteriors, opts.budget - world.canaries, opts);
     if (!round) break;

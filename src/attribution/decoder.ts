@@ -23,6 +23,7 @@ import { indexFacts, type FactsIndex } from './facts-index.ts';
 import { latencyCdf, latencyDensityPerDay } from './latency.ts';
 import { DEFAULT_DECODER_OPTIONS, type DecoderInput, type DecoderOptions, type DecoderResult } from './model.ts';
 import { describeChannel } from './reasons.ts';
+import { partyProbability } from './party-probability.ts';
 
 /** Strongest callers per channel considered as its party in the joint enumeration (plus "nobody seen"). */
 const PARTIES_PER_CHANNEL = 3;
@@ -66,15 +67,25 @@ export interface Pass {
   marginals: Map<string, number>;
   leakingSet: string[];
   partyOf: Map<string, string | null>;
+  /** `channel\u0000party` → P(the channel leaks and that party is its leak party), over the joint enumeration's party options. */
+  partyMass: Map<string, number>;
   method: 'exact' | 'screened';
 }
 
 /** The decode and a way to word any channel's reasons afterwards (the report words each page as it is read). */
-export function decodeExplained(input: DecoderInput): { result: DecoderResult; explain(channelId: string): string[] } {
+export function decodeExplained(input: DecoderInput): {
+  result: DecoderResult;
+  explain(channelId: string): string[];
+  partyProbability(channelId: string, party: string): number;
+  /** The channel's strongest callers as the decode kept them, strongest first. */
+  strongest(channelId: string): string[];
+} {
   let pass: Pass | undefined;
   let ctx: Parameters<typeof describeChannel>[2] | undefined;
   const result = decode({ ...input, explain: () => false }, (p, c) => ((pass = p), (ctx = c)));
-  return { result, explain: (id) => describeChannel(pass!, id, ctx!, true).reasons };
+  return { result, explain: (id) => describeChannel(pass!, id, ctx!, true).reasons, partyProbability: (id, x) => partyProbability(pass!, id, x),
+    strongest: (id) => pass!.evidence.get(id)?.callers.map((c) => c.caller) ?? [],
+  };
 }
 
 export function decode(input: DecoderInput, keep?: (pass: Pass, ctx: Parameters<typeof describeChannel>[2]) => void): DecoderResult {
@@ -113,7 +124,7 @@ function runPass(idx: FactsIndex, q: number, r: number, now: number, o: DecoderO
   const partyOf = new Map<string, string | null>();
   for (const e of evidence.values()) partyOf.set(e.channelId, joint.partyOf.get(e.channelId) ?? e.callers[0]?.caller ?? null);
   return {
-    q, idx, evidence, marginals, partyOf,
+    q, idx, evidence, marginals, partyOf, partyMass: joint.partyMass,
     leakingSet: joint.best.filter((c) => (marginals.get(c) ?? 0) >= 0.5),
     method: withEvidence.length > o.maxCandidates ? 'screened' : 'exact',
   };
@@ -294,6 +305,7 @@ interface Joint {
   marginals: Map<string, number>;
   best: string[];
   partyOf: Map<string, string | null>;
+  partyMass: Map<string, number>;
 }
 
 /**
@@ -323,6 +335,8 @@ function enumerateSets(idx: FactsIndex, ev: Map<string, ChannelEvidence>, candid
   const partyPrior = (x: string) => idx.callerStats(x)!.noise * Math.log(o.strayFactor) - Math.log(idx.pairs);
 
   const sets: Array<{ members: number[]; logW: number; parties: Array<string | null> }> = [{ members: [], logW: 0, parties: [] }];
+  const mass = new Map<string, number>(); // channel\u0000party → log of its unnormalised posterior mass
+  const addMass = (key: string, log: number) => mass.set(key, logAdd(mass.get(key) ?? -Infinity, log));
   const setLikelihood = (members: number[]) => {
     const coupled = new Set<string>();
     for (let a = 0; a < members.length; a++) for (let b = a + 1; b < members.length; b++) for (const k of shared.get(`${members[a]},${members[b]}`) ?? []) coupled.add(k);
@@ -346,6 +360,7 @@ function enumerateSets(idx: FactsIndex, ev: Map<string, ChannelEvidence>, candid
       for (const [x, n] of counts) if (n > 1) log -= (n - 1) * partyPrior(x);
       for (const k of coupled) log += sharedCanaryFactor(idx, k, members.map((c, i) => ({ from: exposureOf[c]!.get(k), party: assigned[i]! })), q, r, now, o);
       logs.push(log);
+      assigned.forEach((x, i) => x !== null && addMass(`${candidates[members[i]!]!}\u0000${x}`, log + members.length * logOdds));
       if (log > best) [best, bestParties] = [log, assigned];
     };
     walk(0);
@@ -369,7 +384,7 @@ function enumerateSets(idx: FactsIndex, ev: Map<string, ChannelEvidence>, candid
     if (x.logW > best.logW) best = x;
   }
   const partyOf = new Map<string, string | null>(best.members.map((m, i) => [candidates[m]!, best.parties[i]!]));
-  return { marginals, best: best.members.map((m) => candidates[m]!), partyOf };
+  return { marginals, best: best.members.map((m) => candidates[m]!), partyOf, partyMass: new Map([...mass].map(([k, log]) => [k, Math.exp(log - total)])) };
 }
 
 /**
@@ -432,5 +447,6 @@ export function logSumExp(xs: number[]): number {
   return max + Math.log(s);
 }
 
+const logAdd = (a: number, b: number) => (a === -Infinity ? b : a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b)));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 export const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

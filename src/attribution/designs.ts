@@ -20,6 +20,8 @@ export interface DesignPlanting {
   channelId: string;
   /** Minutes after the campaign (or round) starts. */
   offsetMinutes: number;
+  /** The shift of `channelId` on duty then, for a channel worked in shifts (src/attribution/shift-design.ts). */
+  shift?: string;
 }
 
 export interface DesignCanary {

@@ -6,6 +6,7 @@ import { dedicatedDesign, splitDesign, type Design, type DesignName } from './de
 import type { DecoderOptions } from './model.ts';
 import { createRng, sample } from './prng.ts';
 import { simulate, type Flow, type LatencyTruth, type SimulationRun, type WorldConfig } from './simulator.ts';
+import type { ShiftSchedule } from '../planting/shifts.ts';
 
 /**
  * Worlds simulated per design when the caller does not say: about 3 s for all four designs at
@@ -38,6 +39,10 @@ export interface Scenario {
   controls: number;
   latency?: LatencyTruth;
   decoderOptions?: Partial<DecoderOptions>;
+  /** Channels worked in shifts: `channels` then name their shifts, planted when on duty (simulator.ts). */
+  shifts?: Map<string, ShiftSchedule>;
+  /** When the campaign would start (epoch ms): shift windows are read from then. */
+  start?: number;
 }
 
 export interface DesignSpec {
@@ -91,7 +96,7 @@ export function buildDesign(spec: DesignSpec, s: Scenario, seed: number): Design
 function worldConfig(s: Scenario, leaking: string[], seed: number): WorldConfig {
   return {
     channels: s.channels, flows: s.flows, leaking, q: s.q, latency: s.latency, backgroundPerNumberDay: s.backgroundPerNumberDay,
-    days: s.days, controls: s.controls, seed, decoderOptions: { maxLeakers: s.maxLeakers, ...s.decoderOptions },
+    days: s.days, controls: s.controls, seed, decoderOptions: { maxLeakers: s.maxLeakers, ...s.decoderOptions }, shifts: s.shifts, start: s.start,
   };
 }
 
@@ -142,6 +147,8 @@ export interface PlanInput {
   controls?: number;
   worlds?: number;
   seed?: number;
+  shifts?: Map<string, ShiftSchedule>;
+  start?: number;
 }
 
 /** The specs plan offers for a budget: the design families with parameters tuned by the bench. */
@@ -161,7 +168,7 @@ export function offeredSpecs(n: number, budget: number): DesignSpec[] {
 export function planDesigns(input: PlanInput): { worlds: number; scenario: Omit<Scenario, 'channels'>; designs: Evaluation[] } {
   const scenario: Scenario = {
     channels: input.channels, flows: input.flows, maxLeakers: input.maxLeakers, q: input.q ?? 0.7, backgroundPerNumberDay: input.background ?? 0.12,
-    days: input.days ?? 14, controls: input.controls ?? 8,
+    days: input.days ?? 14, controls: input.controls ?? 8, shifts: input.shifts, start: input.start,
   };
   const worlds = input.worlds ?? DEFAULT_PLAN_WORLDS;
   const designs = offeredSpecs(input.channels.length, input.budget).map((spec, i) => evaluate(spec, scenario, worlds, (input.seed ?? 1) * 7919 + i));

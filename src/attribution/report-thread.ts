@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.ts';
 import type { Report, ReportQuery } from './report.ts';
+import type { Proposal } from '../parties/proposals.ts';
 
 // The worker runs this folder's sources as they are shipped: compiled JavaScript, or TypeScript through tsx.
 const BOOTSTRAP = `
@@ -29,7 +30,7 @@ export class ReportThread {
   private worker: Worker | null = null;
   private ready: Promise<void> | null = null;
   private seq = 0;
-  private readonly waiting = new Map<number, { resolve(r: Report): void; reject(e: Error): void }>();
+  private readonly waiting = new Map<number, { resolve(r: any): void; reject(e: Error): void }>();
 
   constructor(private readonly dbFile: string, private readonly clock: () => Date) {}
 
@@ -39,6 +40,16 @@ export class ReportThread {
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.worker!.postMessage({ id, nowMs: this.clock().getTime(), query, rebuild: o.rebuild });
+    });
+  }
+
+  /** Party proposals computed on the thread (src/parties/auto-propose.ts stores them). */
+  async propose(grouped: string[]): Promise<Proposal[]> {
+    await this.start();
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker!.postMessage({ id, nowMs: this.clock().getTime(), propose: { grouped } });
     });
   }
 
@@ -56,14 +67,14 @@ export class ReportThread {
     worker.unref();
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
-      worker.on('message', (m: { ready?: boolean; fatal?: string; id?: number; report?: Report; error?: { message: string; code?: string; status?: number } }) => {
+      worker.on('message', (m: { ready?: boolean; fatal?: string; id?: number; report?: Report; proposals?: Proposal[]; error?: { message: string; code?: string; status?: number } }) => {
         if (m.ready) return resolve();
         if (m.fatal) return reject(new Error(`report worker failed to start: ${m.fatal}`));
         const w = this.waiting.get(m.id!);
         if (!w) return;
         this.waiting.delete(m.id!);
         if (m.error) w.reject(m.error.code ? new AppError(m.error.code, m.error.message, m.error.status ?? 500) : new Error(m.error.message));
-        else w.resolve(m.report!);
+        else w.resolve(m.report ?? m.proposals);
       });
       worker.once('error', (err) => {
         reject(err);

@@ -4,12 +4,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { AttributionReports, type ReportQuery } from './report.ts';
+import { proposeGroupings } from '../parties/proposals.ts';
 
 interface Ask {
   id: number;
   nowMs: number;
-  query: ReportQuery;
+  query?: ReportQuery;
   rebuild?: boolean;
+  /** Party proposals over numbers in none of these parties (a full pass over the hits: off the webhooks' thread too). */
+  propose?: { grouped: string[] };
 }
 
 const db = new Database(workerData.dbFile as string, { readonly: true, fileMustExist: true });
@@ -20,8 +23,11 @@ const reports = new AttributionReports(db, () => new Date(now), workerData.optio
 parentPort!.on('message', (ask: Ask) => {
   try {
     now = ask.nowMs;
-    if (ask.rebuild) reports.rebuild();
-    parentPort!.postMessage({ id: ask.id, report: reports.report(ask.query) });
+    if (ask.propose) parentPort!.postMessage({ id: ask.id, proposals: proposeGroupings(db, new Set(ask.propose.grouped)) });
+    else {
+      if (ask.rebuild) reports.rebuild();
+      parentPort!.postMessage({ id: ask.id, report: reports.report(ask.query ?? {}) });
+    }
   } catch (err) {
     const e = err as Error & { code?: string; status?: number };
     parentPort!.postMessage({ id: ask.id, error: { message: e.message, code: e.code, status: e.status } });

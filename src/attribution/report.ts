@@ -8,7 +8,7 @@ import { indexFacts, TIMES_PER_PAIR, type FactsIndex } from './facts-index.ts';
 import { loadFacts, measuredBackground, type AttributionFacts, type Background } from './facts.ts';
 import { StoredCalls } from './stored-calls.ts';
 import type { ChannelVerdictName, DecoderOptions, DecoderResult } from './model.ts';
-import { partiesView, withPartyWords, type ChannelParty, type PartiesView, type ReportParty } from '../parties/report-view.ts';
+import { partiesByKey, partiesPage, partiesView, withPartyWords, PARTIES_SHOWN, type ChannelParty, type PartiesView, type ReportParty } from '../parties/report-view.ts';
 import type { AccessPattern } from '../parties/access.ts';
 import type { VariantLink } from '../parties/variant-evidence.ts';
 
@@ -46,8 +46,9 @@ export interface ChannelVerdict {
   /** The most likely leak party and its first call on each canary: the evidence behind the verdict. */
   party: Caller | null;
   hitIds: string[];
-  /** Parties that rang its canaries after exposure, its decoded party first (src/parties/report-view.ts). */
+  /** Parties that rang its canaries after exposure, its decoded party first, then the likeliest (capped: src/parties/report-view.ts). */
   parties?: ChannelParty[];
+  partiesTotal?: number;
   /** How its decoded party reaches the tickets; null without one. */
   access?: AccessPattern | null;
   /** Hits whose caller quoted a variant only this channel's copy carries: the strongest evidence (src/parties/variant-evidence.ts). */
@@ -70,7 +71,10 @@ export interface Report {
   nextCursor: string | null;
   model: ReportModel;
   campaigns: Array<{ id: string; name: string; design: string; status: string; canaries: number }>;
+  /** A page of parties, likeliest first; `partiesNextCursor` asks for the next (`partiesCursor`). */
   parties?: ReportParty[];
+  partiesTotal?: number;
+  partiesNextCursor?: string | null;
   noise: {
     unmatchedHits: number;
     beforePlantingHits: number;
@@ -84,6 +88,9 @@ export interface Report {
 export interface ReportQuery {
   limit?: number;
   cursor?: string;
+  partiesCursor?: string;
+  /** Only these parties (party ids or caller numbers), each with all its channels: a party's page. */
+  parties?: string[];
   options?: Partial<DecoderOptions>;
 }
 
@@ -138,7 +145,7 @@ export class AttributionReports {
         thresholds: { ...DEFAULT_THRESHOLDS, ...q.options?.thresholds, ...this.options.thresholds },
       },
       campaigns: this.campaigns(),
-      parties: d.view.parties,
+      ...this.partiesPart(d, q),
       noise: this.noise(d, now),
     };
   }
@@ -175,11 +182,11 @@ export class AttributionReports {
       options,
     };
     const idx = indexFacts(input.channels, input.exposures, calls.pairs, this.canaries.of);
-    const { result, explain } = decodeExplained({ ...input, calls: [], prebuilt: idx });
+    const { result, explain, partyProbability, strongest } = decodeExplained({ ...input, calls: [], prebuilt: idx });
     const names = calls.names;
     this.cached = {
       key, result, explain, idx, channels: facts.channels, background: facts.background, names,
-      view: partiesView(this.db, idx, result, names, undefined, calls.texts),
+      view: partiesView(this.db, idx, result, names, partyProbability, undefined, calls.texts, strongest),
       raw: rawContacts(idx),
       classifications: calls.classifications,
       controlCalls: calls.controlCalls,
@@ -228,11 +235,26 @@ export class AttributionReports {
       party: post.party && !post.party.startsWith('withheld:') ? caller(post.party) : null,
       hitIds: post.evidenceCallIds.slice(0, HIT_IDS_SHOWN),
       parties: d.view.byChannel.get(ch.id)?.parties ?? [],
+      partiesTotal: d.view.byChannel.get(ch.id)?.partiesTotal ?? 0,
       access: d.view.byChannel.get(ch.id)?.access ?? null,
       variantEvidence: d.view.byChannel.get(ch.id)?.variantEvidence ?? [],
     };
     d.verdicts.set(ch.id, verdict);
     return verdict;
+  }
+
+  private partiesPart(d: Decoded, q: ReportQuery): Pick<Report, 'parties' | 'partiesTotal' | 'partiesNextCursor'> {
+    if (q.parties) {
+      const parties = partiesByKey(this.db, d.view, [...new Set(q.parties)]);
+      return { parties, partiesTotal: parties.length, partiesNextCursor: null };
+    }
+    const total = d.view.parties.length;
+    const start = q.partiesCursor ? decodeCursor(q.partiesCursor, total, 'pt') : 0;
+    return {
+      parties: partiesPage(this.db, d.view, start),
+      partiesTotal: total,
+      partiesNextCursor: start + PARTIES_SHOWN < total ? encodeCursor(start + PARTIES_SHOWN, 'pt') : null,
+    };
   }
 
   private campaigns(): Report['campaigns'] {
@@ -313,9 +335,9 @@ function noisyCallers(idx: FactsIndex): string[] {
   return out.sort();
 }
 
-const encodeCursor = (offset: number) => Buffer.from(`ch:${offset}`).toString('base64url');
-function decodeCursor(cursor: string, total: number): number {
-  const m = /^ch:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
+const encodeCursor = (offset: number, list: 'ch' | 'pt' = 'ch') => Buffer.from(`${list}:${offset}`).toString('base64url');
+function decodeCursor(cursor: string, total: number, list: 'ch' | 'pt' = 'ch'): number {
+  const m = new RegExp(`^${list}:(\\d{1,9})$`).exec(Buffer.from(cursor, 'base64url').toString());
   const n = m ? Number(m[1]) : NaN;
   if (!Number.isInteger(n) || n > total) throw new AppError('invalid-cursor', 'cursor: not a cursor this report gave', 400);
   return n;

@@ -7,6 +7,8 @@ import { decode } from './decoder.ts';
 import type { Design } from './designs.ts';
 import type { DecoderCall, DecoderOptions, DecoderResult, Exposure } from './model.ts';
 import { createRng, type Rng } from './prng.ts';
+import { timeForShifts } from './shift-design.ts';
+import { withShifts, type ShiftSchedule } from '../planting/shifts.ts';
 
 export const MINUTE = 60_000;
 export const DAY = 1_440 * MINUTE;
@@ -54,12 +56,21 @@ export interface WorldConfig {
   withheldShare?: number;
   /** All leaking channels sell to the same firm (one party), instead of one party each. */
   sharedParty?: boolean;
+  /**
+   * Channels worked in shifts (channel id → schedule). `channels` and `leaking` then name shifts
+   * (`<channelId>~<shift>`, each its own channel for the decoder); a design over them is planted at
+   * times its shifts are on duty (shift-design.ts) and read through the report's shift mapping.
+   */
+  shifts?: Map<string, ShiftSchedule>;
+  /** The virtual clock's zero (epoch ms); WORLD_START when not given. Shift plans start at the real now. */
+  start?: number;
   decoderOptions?: Partial<DecoderOptions>;
 }
 
 export interface WorldState {
   config: WorldConfig;
   rng: Rng;
+  start: number;
   end: number;
   exposures: Exposure[];
   calls: DecoderCall[];
@@ -75,41 +86,44 @@ export interface WorldState {
 
 export function createWorld(config: WorldConfig): WorldState {
   const rng = createRng(config.seed);
-  const end = WORLD_START + config.days * DAY;
+  const start = config.start ?? WORLD_START;
+  const end = start + config.days * DAY;
   const parties = new Map<string, string>();
   config.leaking.forEach((ch, i) => parties.set(ch, config.sharedParty ? '+15559000000' : `+1555900${String(i).padStart(4, '0')}`));
   const world: WorldState = {
-    config, rng, end, exposures: [], calls: [], canaries: 0, tickets: 0, parties,
+    config, rng, start, end, exposures: [], calls: [], canaries: 0, tickets: 0, parties,
     controlNumbers: Array.from({ length: config.controls }, (_, i) => `+1555200${String(i).padStart(4, '0')}`),
     unmatchedNumbers: Array.from({ length: 20 }, (_, i) => `+1555300${String(i).padStart(4, '0')}`),
     numberOf: new Map(), strayInnocentDone: false, nextCallId: 0,
   };
-  for (const n of world.controlNumbers) backgroundCalls(world, n, null, WORLD_START);
+  for (const n of world.controlNumbers) backgroundCalls(world, n, null, start);
   for (const party of new Set(parties.values())) {
-    for (let i = 0; i < (config.strays?.unmatched ?? 0); i++) addCall(world, party, world.unmatchedNumbers[rng.int(20)]!, null, uniform(rng, WORLD_START, end));
+    for (let i = 0; i < (config.strays?.unmatched ?? 0); i++) addCall(world, party, world.unmatchedNumbers[rng.int(20)]!, null, uniform(rng, start, end));
     for (let i = 0; i < (config.strays?.controls ?? 0) && config.controls > 0; i++) {
-      addCall(world, party, world.controlNumbers[rng.int(config.controls)]!, null, uniform(rng, WORLD_START, end));
+      addCall(world, party, world.controlNumbers[rng.int(config.controls)]!, null, uniform(rng, start, end));
     }
   }
   if (config.robocaller) {
-    const sweep = uniform(rng, WORLD_START, end - DAY);
+    const sweep = uniform(rng, start, end - DAY);
     for (const n of [...world.controlNumbers, ...world.unmatchedNumbers]) addCall(world, '+15559999999', n, null, sweep + rng.next() * DAY);
   }
   return world;
 }
 
 /** Plants a design's canaries at `start` (epoch ms): exposures through flows, then every call they will get. */
-export function plantDesign(world: WorldState, design: Design, start = WORLD_START): void {
+export function plantDesign(world: WorldState, design: Design, start = world.start): void {
   const { config, rng } = world;
-  for (const canary of design.canaries) {
+  const planted = config.shifts?.size ? timeForShifts(design, config.shifts, start) : design;
+  for (const canary of planted.canaries) {
     const canaryId = `c${String(world.canaries++).padStart(4, '0')}`;
     const number = `+1555100${String(world.canaries).padStart(4, '0')}`;
     world.numberOf.set(canaryId, number);
-    const seen = exposuresThroughFlows(canary.plantings.map((p) => ({ channelId: p.channelId, from: start + p.offsetMinutes * MINUTE })), config.flows ?? []);
+    const flowed = exposuresThroughFlows(canary.plantings.map((p) => ({ channelId: p.channelId, from: start + p.offsetMinutes * MINUTE })), config.flows ?? []);
+    const seen = withShifts([...flowed].map(([channelId, from]) => ({ canaryId, channelId, from })), config.shifts ?? new Map());
     world.tickets += canary.plantings.length;
-    for (const [channelId, from] of seen) world.exposures.push({ canaryId, channelId, from });
+    for (const e of seen) world.exposures.push(e);
     backgroundCalls(world, number, canaryId, start);
-    for (const [channelId, from] of seen) {
+    for (const { channelId, from } of seen) {
       const party = world.parties.get(channelId);
       if (!party || !rng.bernoulli(config.q)) continue;
       const at = from + latencyMinutes(rng, config.latency ?? DEFAULT_LATENCY, from) * MINUTE;
@@ -128,7 +142,7 @@ export function observe(world: WorldState, now = world.end) {
   // so that a world with few control-days does not read as silent.
   const controlSet = new Set(world.controlNumbers);
   const controlCalls = calls.filter((c) => controlSet.has(c.number)).length;
-  const controlDays = (config.controls * (now - WORLD_START)) / DAY;
+  const controlDays = (config.controls * (now - world.start)) / DAY;
   const background = config.controls > 0 ? (controlCalls + 1) / (controlDays + 1 / config.backgroundPerNumberDay) : config.backgroundPerNumberDay;
   return {
     channels: config.channels,

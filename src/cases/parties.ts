@@ -23,7 +23,10 @@ export interface CasePartyChannel {
   decoded: boolean;
   canariesCalled: number;
   firstContactMinutes: number | null;
-  access: AccessPattern;
+  /** The class and the contacts it rests on (the report's per-channel party list carries no more). */
+  access: Pick<AccessPattern, 'class' | 'contacts'>;
+  /** The full figures, where this party is the channel's decoded party (the channel's own `access`). */
+  pattern: AccessPattern | null;
 }
 
 export interface CaseParty {
@@ -44,7 +47,7 @@ export interface CaseParty {
   /** Canaries any of its numbers rang, and how many of them are the case's. */
   canariesReached: number;
   caseCanariesReached: number;
-  /** How it reaches the tickets: on the channel it is most surely the leak party of, else where it rang most canaries. */
+  /** How it reaches the tickets, in full: on the channel it is most surely the leak party of (elsewhere only the class is known: `channels`). */
   access: AccessPattern | null;
   channels: CasePartyChannel[];
 }
@@ -63,7 +66,7 @@ export function caseParties(db: Db, scope: CaseScope, caseId: string, linkedIds:
     return {
       key, partyId: row?.id ?? null, name: row?.name ?? nameFromReport, status: row?.status ?? null, linked: !!row && linked.has(row.id),
       numbers, grounds: row?.grounds ?? [], notes: row ? partyNotes(db, row.id) : [], ...contactFigures(db, numbers),
-      canariesReached: reach.any, caseCanariesReached: reach.inCase, access: channels[0]?.access ?? null, channels,
+      canariesReached: reach.any, caseCanariesReached: reach.inCase, access: channels.find((c) => c.pattern)?.pattern ?? null, channels,
     };
   });
 }
@@ -91,7 +94,8 @@ function implicatedOn(allChannels: ChannelVerdict[], decoderKeys: Set<string>): 
     const p = (c.parties ?? []).find((x) => decoderKeys.has(x.partyId));
     if (!p) return [];
     return [{ channelId: c.channelId, name: c.name, verdict: c.verdict, probability: c.probability, decoded: !!c.party && decoderKeys.has(c.party.number),
-      canariesCalled: p.canariesCalled, firstContactMinutes: p.firstContactMinutes, access: p.access }];
+      canariesCalled: p.canariesCalled, firstContactMinutes: p.firstContactMinutes, access: p.access,
+      pattern: !!c.party && decoderKeys.has(c.party.number) ? c.access ?? null : null }];
   }).sort((a, b) => Number(b.decoded) - Number(a.decoded) || b.probability - a.probability || b.canariesCalled - a.canariesCalled);
 }
 

@@ -85,11 +85,12 @@ export function partyPages(s: Services, render: Render, L: (req: Request) => Loc
     if (registry) s.audit.record(who.tokenId, who.role, 'party-canaries', party.id);
     const keys = keysOf(party);
     const names = channelNames();
-    // The report's per-channel parties carry the access pattern in words; the party list only its class.
     const channels = page.channels.map((c) => {
       const v = r.channels.find((ch) => ch.channelId === c.channelId);
       const own = v?.parties?.find((p) => keys.has(p.partyId));
-      return { ...c, name: names.get(c.channelId) ?? c.channelId, verdict: v?.verdict, channelProbability: v?.probability, words: own?.access.words ?? null };
+      // Words for the channel's decoded party only: the channel's `access` is its (other parties carry the class).
+      const decoded = !!own && !!v?.party && keys.has(v.party.number);
+      return { ...c, name: names.get(c.channelId) ?? c.channelId, verdict: v?.verdict, channelProbability: v?.probability, words: decoded ? v?.access?.words ?? null : null };
     });
     const hits = q.hitsFromNumbers(s.db, party.numbers, { before, limit: HITS_SHOWN });
     render(req, res, 'party.njk', {

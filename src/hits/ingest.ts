@@ -34,6 +34,8 @@ export interface IngestResult {
   duplicate: boolean;
 }
 
+const isNewHit = (job: Job, result: unknown) => job.type === 'hit' && !(result as IngestResult).duplicate;
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 interface CalledNumber {
@@ -95,6 +97,13 @@ export class HitIngestor {
     this.knownCaller = lookup;
   }
 
+  private afterNewHits: () => void = () => {};
+
+  /** Runs in the transaction that stored new hits (once per batch): follow-ups that must not be lost with a crash. */
+  onNewHits(fn: () => void): void {
+    this.afterNewHits = fn;
+  }
+
   ingest(event: InboundEvent): Promise<IngestResult> {
     return new Promise((resolve, reject) => this.push({ type: 'hit', event, resolve, reject }));
   }
@@ -120,12 +129,17 @@ export class HitIngestor {
     try {
       this.db.transaction(() => {
         for (const job of batch) results.push(this.apply(job));
+        if (batch.some((job, i) => isNewHit(job, results[i]))) this.afterNewHits();
       })();
       batch.forEach((job, i) => (job.resolve as (r: unknown) => void)(results[i]));
     } catch {
       for (const job of batch) {
         try {
-          const r = this.db.transaction(() => this.apply(job))();
+          const r = this.db.transaction(() => {
+            const one = this.apply(job);
+            if (isNewHit(job, one)) this.afterNewHits();
+            return one;
+          })();
           (job.resolve as (r: unknown) => void)(r);
         } catch (err) {
           job.reject(err);

@@ -17,7 +17,7 @@ interface OutboxRow {
   attempts: number;
 }
 
-const MAX_ATTEMPTS = 8;
+export const MAX_ATTEMPTS = 8;
 const BATCH = 100;
 
 /**

@@ -1,6 +1,11 @@
 // The report's party fields (GET /api/v1/report): per channel, the parties that rang its canaries
-// after exposure with their access pattern; at the top, every accepted party and every channel's
-// decoded party, with the channels it is implicated in. Reads the decode the report already made.
+// after exposure with their probability and access pattern; at the top, every accepted party and every
+// channel's decoded party, with the channels it is implicated in. Reads the decode the report already
+// made. Lists are capped with their totals beside them (the answer at 100k hits was 3.5 MB when every
+// channel carried five parties' full access figures): a channel shows its PARTIES_PER_CHANNEL likeliest
+// parties with their access class (the full figures and words are the channel's `access`, for its
+// decoded party); the top level pages parties (`partiesCursor`), each with its likeliest
+// CHANNELS_PER_PARTY channels — GET /api/v1/parties/:id has all of a party's channels.
 import type { Db } from '../store/db.ts';
 import { TIMES_PER_PAIR, type FactsIndex } from '../attribution/facts-index.ts';
 import { WITHHELD_PREFIX, type DecoderResult } from '../attribution/model.ts';
@@ -8,24 +13,29 @@ import { accessPattern, type AccessPattern, type Contact } from './access.ts';
 import { acceptedPartyOf } from './repository.ts';
 import { variantLinks, type VariantLink } from './variant-evidence.ts';
 
-const PARTIES_PER_CHANNEL = 5;
-const PARTIES_SHOWN = 100;
+const PARTIES_PER_CHANNEL = 3;
+export const PARTIES_SHOWN = 100;
+export const CHANNELS_PER_PARTY = 10;
 const VARIANT_LINKS_SHOWN = 50;
 
 export interface ChannelParty {
   partyId: string;
   name: string | null;
+  /** P(this channel leaks and this party is its leak party): src/attribution/party-probability.ts. */
+  probability: number;
   canariesCalled: number;
   firstContactMinutes: number | null;
-  access: AccessPattern;
+  /** The class and how many first contacts it rests on; the figures and words are the channel's `access` (its decoded party). */
+  access: Pick<AccessPattern, 'class' | 'contacts'>;
 }
 
 export interface ReportParty {
   partyId: string;
   name: string | null;
   numbers: string[];
-  /** `probability`: the channel's leak probability where this party is its decoded leak party, else null (it rang too, as a second recipient or by chance). */
-  channels: Array<{ channelId: string; probability: number | null; access: AccessPattern['class']; firstContactMinutes: number | null }>;
+  /** Likeliest first, capped at CHANNELS_PER_PARTY; `probability` as in ChannelParty. */
+  channels: Array<{ channelId: string; probability: number; access: AccessPattern['class']; firstContactMinutes: number | null }>;
+  channelsTotal: number;
   calls: number;
   sms: number;
   firstContact: string | null;
@@ -33,11 +43,22 @@ export interface ReportParty {
 }
 
 export interface PartiesView {
-  byChannel: Map<string, { parties: ChannelParty[]; access: AccessPattern | null; variantEvidence: VariantLink[] }>;
+  byChannel: Map<string, { parties: ChannelParty[]; partiesTotal: number; access: AccessPattern | null; variantEvidence: VariantLink[] }>;
+  /** Every party, likeliest first, each with all its channels (the report caps and pages them). */
   parties: ReportParty[];
+  /** A caller key (party id or number) → the channels it rang after exposure, likeliest first; undefined when none. */
+  channelsOf(key: string): ReportParty['channels'] | undefined;
 }
 
-export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, names: Map<string, string>, zoneOf: (channelId: string) => string = () => 'UTC', hitTexts?: Parameters<typeof variantLinks>[1]): PartiesView {
+type PartyProbability = (channelId: string, party: string) => number;
+
+/**
+ * `probabilityOf` and `strongest` come from the decode (src/attribution/decoder.ts, decodeExplained):
+ * a party's probability under a channel, and the channel's strongest callers — no caller outside them
+ * can be likelier, so only they (and the decoded party) are ranked for a channel's list.
+ */
+export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, names: Map<string, string>, probabilityOf: PartyProbability,
+  zoneOf: (channelId: string) => string = () => 'UTC', hitTexts?: Parameters<typeof variantLinks>[1], strongest: (channelId: string) => string[] = () => []): PartiesView {
   const accepted = acceptedPartyOf(db);
   const partyRows = new Map((db.prepare(`SELECT id, name FROM parties WHERE status = 'accepted'`).raw().all() as Array<[string, string]>));
   const numbersOf = new Map<string, string[]>();
@@ -88,20 +109,16 @@ export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, name
       }
     }
     const post = posterior.get(channelId);
-    // Shown: the decoded party first, then most canaries called, then the first seen (the order hits
-    // were stored in: the same however often the report has been rebuilt); described: those, and any top-level party.
+    // Shown: the decoded party first, then the likeliest, then most canaries called, then the first seen
+    // (the order hits were stored in: the same however often the report is rebuilt). Described: those and
+    // any top-level party.
     const decoded = post?.party ? x.callerIndex(post.party) ?? -1 : -1;
-    const before = (a: number, b: number) => Number(b === decoded) - Number(a === decoded) || called[b]! - called[a]! || a - b;
-    const shown: number[] = [];
-    for (const c of touched) {
-      if (shown.length === PARTIES_PER_CHANNEL && before(c, shown[shown.length - 1]!) >= 0) continue;
-      let i = Math.min(shown.length, PARTIES_PER_CHANNEL - 1);
-      shown[i] = c;
-      while (i > 0 && before(shown[i]!, shown[i - 1]!) < 0) {
-        [shown[i], shown[i - 1]] = [shown[i - 1]!, shown[i]!];
-        i--;
-      }
+    const probability = new Map<number, number>();
+    for (const key of [...strongest(channelId), ...(post?.party ? [post.party] : [])]) {
+      const c = x.callerIndex(key);
+      if (c !== undefined && called[c]! > 0) probability.set(c, round4(probabilityOf(channelId, key)));
     }
+    const shown = [...probability.keys()].sort((a, b) => Number(b === decoded) - Number(a === decoded) || probability.get(b)! - probability.get(a)! || called[b]! - called[a]! || a - b).slice(0, PARTIES_PER_CHANNEL);
     for (const c of shown) chosen[c] = 1;
     for (const c of touched) if (topLevel[c] === 1) chosen[c] = 1;
     const contacts = new Map<number, Contact[]>();
@@ -117,30 +134,89 @@ export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, name
       }
     }
     const zone = zoneOf(channelId);
-    const described = new Map<number, ChannelParty>();
+    const described = new Map<number, ChannelParty & { pattern: AccessPattern }>();
     for (const [c, list] of contacts) {
       const key = x.callers[c]!;
-      described.set(c, { partyId: key, name: nameOf(key), canariesCalled: called[c]!, firstContactMinutes: Math.round(fastest[c]! / 6_000) / 10, access: accessPattern(list, zone) });
+      const pattern = accessPattern(list, zone);
+      described.set(c, {
+        partyId: key, name: nameOf(key), probability: probability.get(c) ?? round4(probabilityOf(channelId, key)), canariesCalled: called[c]!,
+        firstContactMinutes: Math.round(fastest[c]! / 6_000) / 10, access: { class: pattern.class, contacts: pattern.contacts }, pattern,
+      });
     }
     const parties = shown.map((c) => described.get(c)!);
     const main = parties.find((p) => p.partyId === post?.party) ?? null;
-    byChannel.set(channelId, { parties, access: main?.access ?? null, variantEvidence: (links.get(channelId) ?? []).slice(0, VARIANT_LINKS_SHOWN) });
+    byChannel.set(channelId, {
+      parties: parties.map(({ pattern: _, ...p }) => p), partiesTotal: touched.length,
+      access: main?.pattern ?? null, variantEvidence: (links.get(channelId) ?? []).slice(0, VARIANT_LINKS_SHOWN),
+    });
     for (const c of touched) {
       const party = topLevel[c] === 1 ? described.get(c) : undefined;
       if (party) {
         implicated.set(party.partyId, [...(implicated.get(party.partyId) ?? []), {
-          channelId, probability: party.partyId === post?.party ? post.probability : null, access: party.access.class, firstContactMinutes: party.firstContactMinutes,
+          channelId, probability: party.probability, access: party.pattern.class, firstContactMinutes: party.firstContactMinutes,
         }]);
       }
     }
     for (const c of touched) called[c] = chosen[c] = 0;
   }
-  const parties = [...keys].slice(0, PARTIES_SHOWN).map((key): ReportParty => {
+  for (const list of implicated.values()) list.sort((a, b) => b.probability - a.probability || (a.channelId < b.channelId ? -1 : 1));
+  const top = (key: string) => Math.max(0, ...(implicated.get(key) ?? []).map((c) => c.probability));
+  const parties = [...keys].map((key) => ({ key, top: top(key) })).sort((a, b) => b.top - a.top || (a.key < b.key ? -1 : 1)).map(({ key }): ReportParty => {
     const numbers = numbersOf.get(key) ?? [key];
-    return { partyId: key, name: nameOf(key), numbers, channels: implicated.get(key) ?? [], ...contactFigures(db, numbers) };
+    const channels = implicated.get(key) ?? [];
+    return { partyId: key, name: nameOf(key), numbers, channels, channelsTotal: channels.length, calls: 0, sms: 0, firstContact: null, lastContact: null };
   });
-  return { byChannel, parties };
+  // Any other caller's channels are found when asked for (a party's page): one pass over the laid-out pairs.
+  const channelsOf = (key: string): ReportParty['channels'] | undefined => {
+    if (implicated.has(key)) return implicated.get(key);
+    const c = x.callerIndex(key);
+    if (c === undefined) return undefined;
+    const out: ReportParty['channels'] = [];
+    for (const channelId of idx.channels) {
+      const list: Contact[] = [];
+      for (const k of idx.canariesOf.get(channelId) ?? []) {
+        for (let e = k.start; e < k.end; e++) {
+          if (ev.caller[e] !== c) continue;
+          const at = firstAt(e, k.from);
+          if (at >= 0) list.push({ exposedAt: k.from, firstAt: at });
+        }
+      }
+      if (list.length === 0) continue;
+      out.push({
+        channelId, probability: round4(probabilityOf(channelId, key)), access: accessPattern(list, zoneOf(channelId)).class,
+        firstContactMinutes: Math.round(Math.min(...list.map((l) => l.firstAt - l.exposedAt)) / 6_000) / 10,
+      });
+    }
+    out.sort((a, b) => b.probability - a.probability || (a.channelId < b.channelId ? -1 : 1));
+    return out.length ? out : undefined;
+  };
+  return { byChannel, parties, channelsOf };
 }
+
+/** A page of the view's parties as the report shows them: channels capped, contact figures read for the page only. */
+export function partiesPage(db: Db, view: PartiesView, offset: number): ReportParty[] {
+  return view.parties.slice(offset, offset + PARTIES_SHOWN).map((p) => ({ ...p, channels: p.channels.slice(0, CHANNELS_PER_PARTY), ...figuresOf(db, view, p) }));
+}
+
+/** These callers (party ids or numbers), each with all its channels, whether or not the top-level list names it: a party's page. */
+export function partiesByKey(db: Db, view: PartiesView, keys: string[]): ReportParty[] {
+  return keys.filter((k) => view.channelsOf(k) !== undefined || view.parties.some((p) => p.partyId === k)).map((key) => {
+    const p = view.parties.find((x) => x.partyId === key) ?? { partyId: key, name: null, numbers: [key], channels: [], channelsTotal: 0, calls: 0, sms: 0, firstContact: null, lastContact: null };
+    const channels = view.channelsOf(key) ?? [];
+    return { ...p, channels, channelsTotal: channels.length, ...figuresOf(db, view, p) };
+  });
+}
+
+// Contact figures are read once per decode and party, when a page first shows the party.
+const figures = new WeakMap<PartiesView, Map<string, ReturnType<typeof contactFigures>>>();
+function figuresOf(db: Db, view: PartiesView, p: ReportParty) {
+  const known = figures.get(view) ?? new Map();
+  figures.set(view, known);
+  if (!known.has(p.partyId)) known.set(p.partyId, contactFigures(db, p.numbers));
+  return known.get(p.partyId)!;
+}
+
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 /** Calls, SMS, first and last contact of these numbers, over every hit. */
 export function contactFigures(db: Db, numbers: string[]): Pick<ReportParty, 'calls' | 'sms' | 'firstContact' | 'lastContact'> {

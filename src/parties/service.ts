@@ -6,7 +6,7 @@ import type { Db } from '../store/db.ts';
 import { AppError, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
-import { proposeGroupings } from './proposals.ts';
+import { proposeGroupings, type Proposal } from './proposals.ts';
 import { PartyRepository, type PartyRow } from './repository.ts';
 
 const phone = z.string().trim().regex(/^\+\d{6,15}$/, 'an E.164 number such as +966112345678');
@@ -39,11 +39,21 @@ export class PartyService {
     return { ...p, notes: this.repo.notes(id) };
   }
 
-  /** Runs the proposal rules over numbers in no party yet; stores each new grouping as `proposed`. */
-  propose(actor = 'tracer'): PartyRow[] {
+  /** Numbers in a party already: proposals group only the others. */
+  groupedNumbers(): string[] {
+    return this.repo.list().flatMap((p) => p.numbers);
+  }
+
+  /**
+   * Runs the proposal rules over numbers in no party yet; stores each new grouping as `proposed`.
+   * `computed`: proposals made elsewhere (off the event loop) from an earlier reading; one that names
+   * a number grouped since is left for the next run.
+   */
+  propose(actor = 'tracer', computed?: Proposal[]): PartyRow[] {
     return this.tx(() => {
-      const grouped = new Set(this.repo.list().flatMap((p) => p.numbers));
-      const made = proposeGroupings(this.db, grouped).map((g) => {
+      const grouped = new Set(this.groupedNumbers());
+      const proposals = computed ? computed.filter((g) => g.numbers.every((n) => !grouped.has(n))) : proposeGroupings(this.db, grouped);
+      const made = proposals.map((g) => {
         const p: PartyRow = { id: newId('pty'), name: g.name, status: 'proposed', grounds: g.grounds, numbers: g.numbers, createdAt: this.now(), updatedAt: this.now() };
         this.repo.insert(p);
         this.log('party-proposed', p.id, actor, { numbers: p.numbers, grounds: p.grounds, name: p.name });

@@ -169,10 +169,10 @@ describe('Twilio webhooks', () => {
     expect(hitCount()).toBe(0);
   });
 
-  it('when a hit is stored, then a caller look-up is queued in the outbox, not done on the request', async () => {
+  it('when a hit is stored, then a caller look-up and the debounced party proposals are queued in the outbox, not done on the request', async () => {
     const params = callParams(canary.phoneNumber, '+966501112233');
     await signedWebhook(app, '/twilio/voice', params);
     const jobs = app.services.db.prepare("SELECT kind, done_at FROM outbox").all() as Array<{ kind: string; done_at: string | null }>;
-    expect(jobs).toEqual([{ kind: 'enrich-caller', done_at: null }, { kind: 'alert-event', done_at: null }]);
+    expect(jobs).toEqual([{ kind: 'enrich-caller', done_at: null }, { kind: 'alert-event', done_at: null }, { kind: 'propose-parties', done_at: null }]);
   });
 });

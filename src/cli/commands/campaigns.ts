@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { DESIGNS } from '../../campaigns/service.ts';
-import { table } from '../format.ts';
+import { clean, table } from '../format.ts';
 import { print, withApp } from '../context.ts';
 
 const int = (name: string, v: string | undefined, max: number) => (v === undefined ? undefined : z.coerce.number({ error: `${name}: a whole number` }).int(`${name}: a whole number`).min(1).max(max).parse(v));
@@ -37,9 +37,15 @@ export function registerCampaignCommands(program: Command): void {
     .action(async (o) => {
       await withApp('canaries:write', ({ services }) => {
         const p = services.campaigns.plan(input(services, o));
-        print(o.json, p, () => `${p.worlds} simulated worlds per design\n` + table(p.designs.map((d) => ({
-          design: d.design, numbers: Math.round(d.numbers * 10) / 10, tickets: Math.round(d.tickets), 'P(exact set named)': d.pExact.toFixed(2), 'P(innocent accused)': d.pInnocentAccused.toFixed(2),
-        })), ['design', 'numbers', 'tickets', 'P(exact set named)', 'P(innocent accused)']));
+        const shifts = p.channels.filter((c) => c.shift);
+        print(o.json, p, () => [
+          `${p.worlds} simulated worlds per design` + (shifts.length ? ` over ${p.channels.length} channels, a shift each counted as its own: ${shifts.map((c) => clean(c.name)).join(', ')}` : ''),
+          table(p.designs.map((d) => ({
+            design: d.design, numbers: Math.round(d.numbers * 10) / 10, tickets: Math.round(d.tickets), 'P(exact set named)': d.pExact.toFixed(2), 'P(innocent accused)': d.pInnocentAccused.toFixed(2),
+          })), ['design', 'numbers', 'tickets', 'P(exact set named)', 'P(innocent accused)']),
+          ...p.designs.filter((d) => d.exposures?.length).map((d) => `\n${d.design}: tickets into shifts (${d.exposures!.length} of ${d.exposuresTotal})\n` + table(
+            d.exposures!.map((e) => ({ canary: e.canary + 1, channel: e.channelId, shift: clean(e.shift), 'planted at': e.plantAt })), ['canary', 'channel', 'shift', 'planted at'])),
+        ].join('\n'));
       });
     });
 
@@ -73,6 +79,18 @@ export function registerCampaignCommands(program: Command): void {
         const c = services.campaigns.get(id);
         services.audit.record(actor.id, actor.role, 'campaign-show', c.id);
         print(o.json, c, () => JSON.stringify(c, null, 2));
+      });
+    });
+
+  campaigns.command('exposures <id>').description("a campaign's exposures, made and to come: channel, the shift each reaches, when (a registry read, audited)").option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  tracer campaigns exposures cp_01J...')
+    .action(async (id, o) => {
+      await withApp('canaries:read', ({ services }, actor) => {
+        const x = services.campaigns.exposures(id);
+        services.audit.record(actor.id, actor.role, 'campaign-exposures', id);
+        print(o.json, x, () => `${x.exposures.length} of ${x.total} exposures\n` + table(x.exposures.map((e) => ({
+          at: e.at, channel: e.channelId, shift: e.shift ? clean(e.shift) : '-', state: e.state, canary: e.canaryId ?? '(created when due)',
+        })), ['at', 'channel', 'shift', 'state', 'canary']));
       });
     });
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { CHANNEL_KINDS, ChannelRepository, type Channel } from '../../channels/channels.ts';
 import { AppError, notFound } from '../../errors.ts';
+import type { ShiftSchedule } from '../../planting/shifts.ts';
 import { table } from '../format.ts';
 import { flags, intFlag, print, withApp, withStore } from '../context.ts';
 
@@ -43,7 +44,7 @@ export function registerChannelCommands(program: Command): void {
     .option('--queue <queue>', 'the queue a real ticket on this path carries (routing.queue)')
     .option('--routing <key=value>', 'another routing value (repeat for several)', collect, [])
     .option('--feeds <channel[:minutes]>', 'a downstream channel this one passes tickets to, after a delay (repeat)', collect, [])
-    .option('--system <s>').option('--handler <h>').option('--shift <s>')
+    .option('--system <s>').option('--handler <h>').option('--shift <s>', 'a shift label, or a schedule as JSON: {"timeZone":"Asia/Riyadh","shifts":[{"name":"night","days":["mon"],"start":"20:00","end":"08:00"}]}')
     .option('--json', 'print JSON')
     .action(async (o) => {
       await withApp('channels:write', ({ services }) => {
@@ -51,7 +52,7 @@ export function registerChannelCommands(program: Command): void {
           name: o.name, kind: o.kind, description: o.description, target: o.target,
           routing: { ...routingOf(o.routing), ...(o.queue ? { queue: o.queue } : {}) },
           feeds: feedsOf(o.feeds, (x) => services.channels.get(x).id),
-          dimensions: { system: o.system, handler: o.handler, shift: o.shift },
+          dimensions: { system: o.system, handler: o.handler, shift: shiftOf(o.shift) },
         });
         print(o.json, c, () => `created channel ${show(c)}`);
       });
@@ -129,4 +130,14 @@ export function registerChannelCommands(program: Command): void {
         print(o.json, c, () => JSON.stringify(c, null, 2));
       });
     });
+}
+
+/** A schedule given as JSON is a schedule (validated by the channel service); anything else is a label. */
+function shiftOf(v: string | undefined): string | ShiftSchedule | undefined {
+  if (!v?.trim().startsWith('{')) return v;
+  try {
+    return JSON.parse(v) as ShiftSchedule;
+  } catch {
+    throw new AppError('invalid-request', '--shift: a schedule must be valid JSON');
+  }
 }

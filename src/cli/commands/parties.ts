@@ -31,9 +31,10 @@ export function registerPartyCommands(program: Command): void {
 
   parties.command('show <id>').description("a party's page: numbers, channels, contacts, canaries reached (a registry read, audited)").option('--json', 'print JSON')
     .action(async (id, o) => {
-      await withApp(({ services }) => {
+      await withApp(async ({ services }) => {
         const p = services.parties.get(id);
-        const page = partyPage(services.db, p, services.report({ limit: 1000 }).parties ?? [], true);
+        const report = await services.reportOffThread({ limit: 1, parties: [p.id, ...p.numbers] });
+        const page = partyPage(services.db, p, report.parties ?? [], true);
         services.audit.record(actor(), 'admin', 'party-canaries', p.id);
         print(o.json, page, () => [
           `${clean(page.name)} (${page.id}, ${page.status})`,

@@ -14,7 +14,8 @@ import { cases } from './20261215100000-cases.ts';
 import { parties } from './20261216100000-parties.ts';
 import { alerts } from './20261212100000-alerts.ts';
 import { evidenceSalt } from './20261217100000-evidence-salt.ts';
+import { shiftCampaigns } from './20261218100000-shift-campaigns.ts';
 import { backgroundIndex } from './20261219100000-background-index.ts';
 
 // One line per migration file; the runner sorts by id.
-export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, publishedVerdicts, listPaging, channelManagement, securityEventsAggregated, evidenceBinding, alerts, targetProfiles, dashboardSessions, cases, parties, evidenceSalt, backgroundIndex];
+export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, publishedVerdicts, listPaging, channelManagement, securityEventsAggregated, evidenceBinding, alerts, targetProfiles, dashboardSessions, cases, parties, evidenceSalt, shiftCampaigns, backgroundIndex];
