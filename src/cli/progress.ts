@@ -34,10 +34,46 @@ export function progress(label: string, total: number, quiet = false): Progress 
   };
 }
 
+/** A stage's report from work that goes through stages (reconcile then backfill, read then learn). */
+export interface StageProgress {
+  stage: string;
+  done: number;
+  total: number;
+}
+
+/**
+ * A bar (or plain lines) per stage, for work that reports StageProgress: a new stage ends the bar
+ * of the one before. `label` prefixes each stage's name ("numbers reconcile: 50/500").
+ */
+export function stagedProgress(label: string, quiet = false): { report(p: StageProgress): void; stop(): void } {
+  let stage: string | undefined;
+  let bar: Progress | undefined;
+  let shown = 0;
+  return {
+    report(p) {
+      if (p.stage !== stage) {
+        bar?.stop();
+        stage = p.stage;
+        bar = progress(`${label} ${p.stage}`, p.total, quiet);
+        shown = 0;
+      }
+      if (p.done > shown) bar!.tick(p.done - shown);
+      shown = Math.max(shown, p.done);
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
 /** "3 altered, 1 missing, 4008 intact": findings first, then the rest, each with its count. */
 export function outcomeSummary(outcomes: string[], findings: readonly string[]): string {
-  const counts = new Map<string, number>();
-  for (const o of outcomes) counts.set(o, (counts.get(o) ?? 0) + 1);
-  const order = [...findings.filter((f) => counts.has(f)), ...[...counts.keys()].filter((k) => !findings.includes(k)).sort()];
-  return order.map((k) => `${counts.get(k)} ${k}`).join(', ') || 'nothing to do';
+  const counts: Record<string, number> = {};
+  for (const o of outcomes) counts[o] = (counts[o] ?? 0) + 1;
+  return countSummary(counts, findings);
+}
+
+/** The same from counts already made; an outcome counted 0 is left out. */
+export function countSummary(counts: Record<string, number>, findings: readonly string[], none = 'nothing to do'): string {
+  const seen = Object.keys(counts).filter((k) => counts[k]! > 0);
+  const order = [...findings.filter((f) => seen.includes(f)), ...seen.filter((k) => !findings.includes(k)).sort()];
+  return order.map((k) => `${counts[k]} ${k}`).join(', ') || none;
 }
