@@ -10,7 +10,7 @@ import type { Outbox } from '../outbox/outbox.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
 import type { CanaryService } from '../canaries/service.ts';
 import type { CanaryRepository } from '../canaries/repository.ts';
-import type { PlantingPipeline } from '../planting/pipeline.ts';
+import type { PlantingPipeline, PlantOptions } from '../planting/pipeline.ts';
 import { dedicatedDesign, designTickets, splitDesign, type Design } from '../attribution/designs.ts';
 import { planDesigns, buildDesign, adaptiveStagger, sharedWeight } from '../attribution/plan.ts';
 import { proposeRound } from '../attribution/adaptive.ts';
@@ -83,7 +83,8 @@ export class CampaignService {
     return this.design(o, this.d.canaryService.resolveChannels(o.channelIds).map((c) => c.id));
   }
 
-  async create(input: CampaignInput, prebuilt?: Design) {
+  /** onProgress: canaries planted so far of the design's (after each batch of the pipeline). */
+  async create(input: CampaignInput, prebuilt?: Design, watch: Pick<PlantOptions, 'onProgress'> = {}) {
     const o = campaignInput.parse(input);
     const channels = this.d.canaryService.resolveChannels(o.channelIds);
     const ids = channels.map((c) => c.id);
@@ -97,13 +98,13 @@ export class CampaignService {
         JSON.stringify({ canaries: design.canaries.length, tickets: designTickets(design), identifiability: design.identifiability ?? null }), locale, at);
       this.d.evidence.append(at, 'campaign', id, { name: o.name, design: o.design, channelIds: ids, params: design.params });
     })();
-    const planted = await this.plantDesign(id, design, locale);
+    const planted = await this.plantDesign(id, design, locale, watch.onProgress);
     this.d.db.prepare(`UPDATE campaigns SET status = 'running' WHERE id = ?`).run(id);
     return { ...this.get(id), canaries: planted.canaries, plantings: planted.plantings };
   }
 
   /** Adaptive: the round that best splits the channels still undetermined; planted when `plant` is true. */
-  async next(id: string, o: { plant?: boolean } = {}) {
+  async next(id: string, o: { plant?: boolean } & Pick<PlantOptions, 'onProgress'> = {}) {
     const c = this.get(id);
     const report = this.d.attribution.report({ limit: 1000 });
     const mine = report.channels.filter((ch) => c.channelIds.includes(ch.channelId));
@@ -116,7 +117,7 @@ export class CampaignService {
     if (!round) return { proposal: null, reason: 'no exposure is worth planting: the channels are decided or the budget is spent' };
     const proposal = { canaries: round.canaries.length, tickets: designTickets(round), design: round.canaries };
     if (!o.plant) return { proposal };
-    const planted = await this.plantDesign(id, round, c.locale);
+    const planted = await this.plantDesign(id, round, c.locale, o.onProgress);
     return { proposal, planted };
   }
 
@@ -174,13 +175,13 @@ export class CampaignService {
   }
 
   /** Plants each canary's first exposures now and schedules the later ones. */
-  private async plantDesign(campaignId: string, design: Design, locale: Locale): Promise<{ canaries: number; plantings: number }> {
+  private async plantDesign(campaignId: string, design: Design, locale: Locale, onProgress?: PlantOptions['onProgress']): Promise<{ canaries: number; plantings: number }> {
     const now = this.d.clock().getTime();
     const specs = design.canaries.map((k) => {
       const first = Math.min(...k.plantings.map((p) => p.offsetMinutes));
       return { now: k.plantings.filter((p) => p.offsetMinutes === first).map((p) => p.channelId), later: k.plantings.filter((p) => p.offsetMinutes !== first).map((p) => ({ ...p, offsetMinutes: p.offsetMinutes - first })) };
     });
-    const canaries = await this.d.canaryService.plantSpecs(specs.map((s) => s.now), locale, { campaignId });
+    const canaries = await this.d.canaryService.plantSpecs(specs.map((s) => s.now), locale, { campaignId, onProgress });
     let plantings = canaries.reduce((n, c) => n + c.plantings.length, 0);
     this.d.db.transaction(() => {
       canaries.forEach((c, i) => {

@@ -42,23 +42,37 @@ export interface StageProgress {
 }
 
 /**
+ * A bar for work that reports (done, total) as it goes (a callback, never a print of its own): the
+ * bar starts on the first report, when the total is known.
+ */
+export function followProgress(label: string, quiet = false): { report(done: number, total: number): void; stop(): void } {
+  let bar: Progress | undefined;
+  let shown = 0;
+  return {
+    report(done, total) {
+      bar ??= progress(label, total, quiet);
+      if (done > shown) bar.tick(done - shown);
+      shown = Math.max(shown, done);
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+/**
  * A bar (or plain lines) per stage, for work that reports StageProgress: a new stage ends the bar
  * of the one before. `label` prefixes each stage's name ("numbers reconcile: 50/500").
  */
 export function stagedProgress(label: string, quiet = false): { report(p: StageProgress): void; stop(): void } {
   let stage: string | undefined;
-  let bar: Progress | undefined;
-  let shown = 0;
+  let bar: ReturnType<typeof followProgress> | undefined;
   return {
     report(p) {
       if (p.stage !== stage) {
         bar?.stop();
         stage = p.stage;
-        bar = progress(`${label} ${p.stage}`, p.total, quiet);
-        shown = 0;
+        bar = followProgress(`${label} ${p.stage}`, quiet);
       }
-      if (p.done > shown) bar!.tick(p.done - shown);
-      shown = Math.max(shown, p.done);
+      bar!.report(p.done, p.total);
     },
     stop: () => bar?.stop(),
   };
