@@ -34,6 +34,7 @@ describe('evidence bundle', () => {
   let work: string;
   let bag: string;
   let key: InstanceKey;
+  const progress: Array<[number, number]> = [];
   beforeAll(async () => {
     const s = await leakScenario();
     ({ app, caseId } = s);
@@ -43,7 +44,7 @@ describe('evidence bundle', () => {
     await request(app.http).post(`/api/v1/cases/${caseId}/notes`).set(bearer(app.tokens.investigator)).send({ text: 'Spoke to the vendor.' });
     work = tempDir('tracer-bundle-test-');
     bag = path.join(work, 'bag');
-    await app.services.exportBundle(caseId, bag, { actor: 'tester', role: 'admin' });
+    await app.services.exportBundle(caseId, bag, { actor: 'tester', role: 'admin' }, { onProgress: (done, total) => progress.push([done, total]) });
     key = loadOrCreateInstanceKey(app.services.instanceKeyFile);
     fs.writeFileSync(path.join(work, 'key.pem'), key.publicKeyPem);
   }, 120_000);
@@ -132,6 +133,10 @@ describe('evidence bundle', () => {
       expect(r.ok === false && r.failed).toMatch(failed);
     });
   }
+
+  it('when a bundle is exported with a watcher, then each of its parts is reported once, in order, up to the last', () => {
+    expect(progress).toEqual(Array.from({ length: 9 }, (_, i) => [i + 1, 9]));
+  });
 
   it('when the bundle is asked for over the API, then a zip comes back that verifies offline', async () => {
     const res = await request(app.http).post(`/api/v1/cases/${caseId}/bundle`).set(bearer(app.tokens.investigator)).send({}).buffer(true)
