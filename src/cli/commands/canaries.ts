@@ -7,7 +7,7 @@ import { table } from '../format.ts';
 import { flags, instantFlag, intFlag, print, withApp, withStore } from '../context.ts';
 import { listFlags, listFlagSchema, writeList, type ListSpec } from '../output.ts';
 import { followProgress } from '../progress.ts';
-import { channelIdOf, listOptions } from './hits.ts';
+import { channelFlag, listOptions } from './hits.ts';
 import { printDryRun, registerCanaryWithdraw } from './plantings.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -85,9 +85,9 @@ export function registerCanaryCommands(program: Command): void {
     .action(async (opts) => {
       const o = flags(listSchema, opts);
       await withStore('canaries:read', async ({ db, audit, actor }) => {
-        const [{ CanaryRepository }, { ChannelRepository }] = await Promise.all([import('../../canaries/repository.ts'), import('../../channels/channels.ts')]);
+        const { CanaryRepository } = await import('../../canaries/repository.ts');
         const repo = new CanaryRepository(db);
-        const channelId = o.channel ? channelIdOf(new ChannelRepository(db), o.channel) : undefined;
+        const channelId = await channelFlag(db, o.channel);
         audit.record(actor.id, actor.role, 'list', '*');
         await writeList(listFlags(o), canaryList, (cursor, limit) => repo.list({ channelId, since: o.since, until: o.until }, { cursor, limit }));
       });

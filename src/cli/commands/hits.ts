@@ -60,9 +60,9 @@ export function registerHitCommands(program: Command): void {
       const { csv, ...rest } = opts;
       const o = flags(listSchema, csv ? { ...rest, format: 'csv' } : rest);
       await withStore('hits:read', async ({ db }) => {
-        const [{ HitRepository }, { ChannelRepository }] = await Promise.all([import('../../hits/repository.ts'), import('../../channels/channels.ts')]);
+        const { HitRepository } = await import('../../hits/repository.ts');
         const repo = new HitRepository(db);
-        const channelId = o.channel ? channelIdOf(new ChannelRepository(db), o.channel) : undefined;
+        const channelId = await channelFlag(db, o.channel);
         const filter = { canaryId: o.canary, channelId, classification: o.classification, kind: o.kind, since: o.since, until: o.until };
         await writeList(listFlags(o), hitList, (cursor, limit) => repo.list(filter, { cursor, limit }));
       });
@@ -102,6 +102,13 @@ export function registerHitCommands(program: Command): void {
         print(o.json, r, () => formatReport(r));
       });
     });
+}
+
+/** --channel (id or name) as a channel id; the channels' module is loaded only when the flag is given. */
+export async function channelFlag(db: import('../../store/db.ts').Db, idOrName: string | undefined): Promise<string | undefined> {
+  if (idOrName === undefined) return undefined;
+  const { ChannelRepository } = await import('../../channels/channels.ts');
+  return channelIdOf(new ChannelRepository(db), idOrName);
 }
 
 /** A channel named at the console by id or name. */

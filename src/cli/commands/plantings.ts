@@ -10,7 +10,7 @@ import { clean, table } from '../format.ts';
 import { flags, instantFlag, intFlag, print, withApp, withStore } from '../context.ts';
 import { listFlags, listFlagSchema, writeList, type ListSpec } from '../output.ts';
 import { followProgress, outcomeSummary } from '../progress.ts';
-import { channelIdOf, listOptions } from './hits.ts';
+import { channelFlag, listOptions } from './hits.ts';
 
 const STATUSES = ['pending', 'awaiting-confirmation', 'planted', 'withdrawn', 'not-planted', 'needs-review'] as const;
 /** Verify states that are findings: printed first, and exit 1. */
@@ -47,9 +47,9 @@ export function registerPlantingCommands(program: Command): void {
     .action(async (opts) => {
       const o = flags(listSchema, opts);
       await withStore('canaries:read', async ({ db, audit, actor }) => {
-        const [{ PlantingRepository }, { ChannelRepository }] = await Promise.all([import('../../planting/repository.ts'), import('../../channels/channels.ts')]);
+        const { PlantingRepository } = await import('../../planting/repository.ts');
         const repo = new PlantingRepository(db);
-        const channelId = o.channel ? channelIdOf(new ChannelRepository(db), o.channel) : undefined;
+        const channelId = await channelFlag(db, o.channel);
         audit.record(actor.id, actor.role, 'list-plantings', '*');
         const filter = { status: o.status, canaryId: o.canary, channelId, since: o.since, until: o.until };
         await writeList(listFlags(o), plantingList, (cursor, limit) => repo.page(filter, { cursor, limit }));
