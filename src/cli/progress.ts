@@ -59,22 +59,34 @@ export function followProgress(label: string, quiet = false): { report(done: num
 }
 
 /**
- * A bar (or plain lines) per stage, for work that reports StageProgress: a new stage ends the bar
- * of the one before. `label` prefixes each stage's name ("numbers reconcile: 50/500").
+ * A bar per stage, for work that reports StageProgress; stages may run side by side (each number
+ * reconciled, then backfilled): on a terminal one bar a stage, stacked (cli-progress's MultiBar),
+ * when piped each stage's own plain lines. `label` prefixes each stage's name ("numbers backfill: 50/500").
  */
 export function stagedProgress(label: string, quiet = false): { report(p: StageProgress): void; stop(): void } {
-  let stage: string | undefined;
-  let bar: ReturnType<typeof followProgress> | undefined;
+  if (quiet || !process.stderr.isTTY) {
+    const stages = new Map<string, ReturnType<typeof followProgress>>();
+    return {
+      report(p) {
+        if (!stages.has(p.stage)) stages.set(p.stage, followProgress(`${label} ${p.stage}`, quiet));
+        stages.get(p.stage)!.report(p.done, p.total);
+      },
+      stop: () => stages.forEach((s) => s.stop()),
+    };
+  }
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
+  const multi = new cliProgress.MultiBar(
+    { format: `${label} {stage} [{bar}] {value}/{total} {percentage}%`, stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  const bars = new Map<string, import('cli-progress').SingleBar>();
   return {
     report(p) {
-      if (p.stage !== stage) {
-        bar?.stop();
-        stage = p.stage;
-        bar = followProgress(`${label} ${p.stage}`, quiet);
-      }
-      bar!.report(p.done, p.total);
+      const bar = bars.get(p.stage) ?? bars.set(p.stage, multi.create(p.total, 0, { stage: p.stage })).get(p.stage)!;
+      bar.setTotal(p.total);
+      bar.update(p.done);
     },
-    stop: () => bar?.stop(),
+    stop: () => multi.stop(),
   };
 }
 

@@ -43,7 +43,7 @@ export interface ReconcileReport {
   totals: { missing: number; returned: number; webhooksFixed: number; untracked: number; failures: number };
 }
 
-/** Where a reconcile is: each stage goes over every held number once. */
+/** Where a reconcile is: each held number is checked against the account (reconcile), then backfilled. */
 export interface ReconcileProgress {
   stage: 'reconcile' | 'backfill';
   done: number;
@@ -68,11 +68,10 @@ export class NumberReconciler {
   }
 
   /**
-   * Two passes over the held numbers, each in batches of BATCH paged from the store: first the
-   * account check (missing, returned, webhooks), then the backfill of calls and messages. Each
-   * batch's writes (flags, evidence, backfill cursors) commit in one transaction, then the loop
-   * yields so webhooks are served while a large pool is reconciled. Memory holds one page, not the
-   * pool. onProgress hears each number as its stage finishes it (for a bar; it must not throw).
+   * In batches of BATCH held numbers, paged from the store: each batch's writes (flags, evidence,
+   * backfill cursors) commit in one transaction, then the loop yields so webhooks are served while
+   * a large pool is reconciled. Memory holds one page, not the pool. Each number is checked against
+   * the account, then backfilled; onProgress hears each stage finish it (for a bar; it must not throw).
    */
   async reconcile(onProgress?: (p: ReconcileProgress) => void): Promise<ReconcileReport> {
     const now = this.d.clock().toISOString();
@@ -84,19 +83,31 @@ export class NumberReconciler {
     };
     const bySid = new Map(owned.map((o) => [o.providerSid, o]));
     const byPhone = new Map(owned.map((o) => [o.phoneNumber, o]));
-    const onAccount = (n: CanaryNumber) => (n.providerSid ? bySid.get(n.providerSid) : undefined) ?? byPhone.get(n.phoneNumber);
-    // The count is read once for the bar; a number bought meanwhile is still reconciled (done may pass it).
+    // Counted once for the bar; a number bought meanwhile is still reconciled (done may pass it).
     const total = onProgress ? this.d.repo.heldCount() : 0;
-    await this.inBatches('reconcile', total, onProgress, async (n, writes) => {
-      report.held++;
-      const account = onAccount(n);
-      if (!account) return this.flagMissing(n, now, report, writes);
-      if (n.missingSince) this.clearMissing(n, now, report, writes);
-      await this.fixWebhooks(n, account, now, report, writes);
-    });
-    await this.inBatches('backfill', total, onProgress, async (n, writes) => {
-      if (onAccount(n)) await this.backfill(n, now, report, writes);
-    });
+    const told = (stage: ReconcileProgress['stage'], done: number) => onProgress?.({ stage, done, total: Math.max(total, done) });
+    let backfilled = 0;
+    for (let after = 0; !this.stopped; ) {
+      const page = this.d.repo.heldPage(after, BATCH);
+      if (page.length === 0) break;
+      after = page.at(-1)!.rowid;
+      const writes: Array<() => void> = [];
+      for (const n of page) {
+        report.held++;
+        const account = (n.providerSid ? bySid.get(n.providerSid) : undefined) ?? byPhone.get(n.phoneNumber);
+        if (!account) {
+          this.flagMissing(n, now, report, writes);
+        } else {
+          if (n.missingSince) this.clearMissing(n, now, report, writes);
+          await this.fixWebhooks(n, account, now, report, writes);
+        }
+        told('reconcile', report.held);
+        if (account) await this.backfill(n, now, report, writes);
+        told('backfill', ++backfilled);
+      }
+      this.d.db.transaction(() => writes.forEach((w) => w()))();
+      await yieldToLoop();
+    }
     for (const o of owned) {
       if (this.d.repo.findByPhone(o.phoneNumber) || this.d.repo.findBySid(o.providerSid)) continue;
       report.totals.untracked++;
@@ -104,25 +115,6 @@ export class NumberReconciler {
     }
     report.untracked.sort();
     return report;
-  }
-
-  private async inBatches(
-    stage: ReconcileProgress['stage'], total: number, onProgress: ((p: ReconcileProgress) => void) | undefined,
-    each: (n: CanaryNumber, writes: Array<() => void>) => Promise<void> | void,
-  ): Promise<void> {
-    let done = 0;
-    for (let after = 0; !this.stopped; ) {
-      const page = this.d.repo.heldPage(after, BATCH);
-      if (page.length === 0) break;
-      after = page.at(-1)!.rowid;
-      const writes: Array<() => void> = [];
-      for (const n of page) {
-        await each(n, writes);
-        onProgress?.({ stage, done: ++done, total: Math.max(total, done) });
-      }
-      this.d.db.transaction(() => writes.forEach((w) => w()))();
-      await yieldToLoop();
-    }
   }
 
   private flagMissing(n: CanaryNumber, now: string, report: ReconcileReport, writes: Array<() => void>): void {
