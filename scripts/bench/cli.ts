@@ -34,9 +34,12 @@ export async function cliBench(): Promise<void> {
     ['node -e 0 (baseline)', ['-e', '0']],
     ['tracer --help', ['bin/tracer.mjs', '--help']],
     ['tracer canaries list (read)', ['bin/tracer.mjs', 'canaries', 'list']],
+    ['tracer canaries list --limit 5', ['bin/tracer.mjs', 'canaries', 'list', '--limit', '5']],
     ['tracer hits list --format csv', ['bin/tracer.mjs', 'hits', 'list', '--format', 'csv']],
+    ['tracer report', ['bin/tracer.mjs', 'report']],
   ];
-  console.log(`\nCLI start-up, median of ${RUNS} runs each, interleaved, compiled dist/`);
+  // Other agents share these machines: the load says how far the absolute figures can be trusted (the ratios travel better).
+  console.log(`\nCLI start-up, median of ${RUNS} runs each, interleaved, compiled dist/; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} cpu(s)`);
   const samples = rows.map(() => [] as number[]);
   for (let i = 0; i < RUNS; i++) rows.forEach(([, args], k) => samples[k]!.push(time(args, env)));
   const base = median(samples[0]!);

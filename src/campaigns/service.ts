@@ -13,7 +13,7 @@ import type { Outbox } from '../outbox/outbox.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
 import type { CanaryService } from '../canaries/service.ts';
 import type { CanaryRepository } from '../canaries/repository.ts';
-import type { PlantingPipeline } from '../planting/pipeline.ts';
+import type { PlantingPipeline, PlantOptions } from '../planting/pipeline.ts';
 import { dedicatedDesign, designTickets, splitDesign, type Design } from '../attribution/designs.ts';
 import { planDesigns, buildDesign, adaptiveStagger, sharedWeight } from '../attribution/plan.ts';
 import { proposeRound } from '../attribution/adaptive.ts';
@@ -134,7 +134,8 @@ export class CampaignService {
     return this.design(o, ids, schedules);
   }
 
-  async create(input: CampaignInput, prebuilt?: Design) {
+  /** onProgress: canaries planted so far of the design's (after each batch of the pipeline). */
+  async create(input: CampaignInput, prebuilt?: Design, watch: Pick<PlantOptions, 'onProgress'> = {}) {
     const o = campaignInput.parse(input);
     const { ids: decoderIds, schedules } = this.expand(o.channelIds);
     const ids = this.d.canaryService.resolveChannels(o.channelIds).map((c) => c.id);
@@ -148,13 +149,13 @@ export class CampaignService {
         JSON.stringify({ canaries: design.canaries.length, tickets: designTickets(design), identifiability: design.identifiability ?? null }), locale, at);
       this.d.evidence.append(at, 'campaign', id, { name: o.name, design: o.design, channelIds: ids, params: design.params });
     })();
-    const planted = await this.plantDesign(id, design, locale, schedules);
+    const planted = await this.plantDesign(id, design, locale, schedules, watch.onProgress);
     this.d.db.prepare(`UPDATE campaigns SET status = 'running' WHERE id = ?`).run(id);
     return { ...this.get(id), canaries: planted.canaries, plantings: planted.plantings };
   }
 
   /** Adaptive: the round that best splits the channels still undetermined; planted when `plant` is true. */
-  async next(id: string, o: { plant?: boolean } = {}) {
+  async next(id: string, o: { plant?: boolean } & Pick<PlantOptions, 'onProgress'> = {}) {
     const c = this.get(id);
     const { ids, schedules } = this.expand(c.channelIds);
     const report = this.d.attribution.report({ limit: 1000 });
@@ -169,7 +170,7 @@ export class CampaignService {
     const timed = timeForShifts(round, schedules, this.d.clock().getTime());
     const proposal = { canaries: timed.canaries.length, tickets: designTickets(timed), design: timed.canaries };
     if (!o.plant) return { proposal };
-    const planted = await this.plantDesign(id, round, c.locale, schedules);
+    const planted = await this.plantDesign(id, round, c.locale, schedules, o.onProgress);
     return { proposal, planted };
   }
 
@@ -284,7 +285,7 @@ export class CampaignService {
    * Plants each canary's first exposures now and schedules the later ones. Shift plantings are timed to
    * their shift first; a canary none of whose tickets is due now is created when its first one is.
    */
-  private async plantDesign(campaignId: string, design: Design, locale: Locale, schedules: Map<string, ShiftSchedule> = new Map()): Promise<{ canaries: number; plantings: number }> {
+  private async plantDesign(campaignId: string, design: Design, locale: Locale, schedules: Map<string, ShiftSchedule> = new Map(), onProgress?: PlantOptions['onProgress']): Promise<{ canaries: number; plantings: number }> {
     const now = this.d.clock().getTime();
     const timed = timeForShifts(design, schedules, now);
     const at = (offset: number) => new Date(now + offset * 60_000).toISOString();
@@ -296,7 +297,7 @@ export class CampaignService {
       return { due, head: head.map((p) => p.channelId), later: k.plantings.filter((p) => !head.includes(p)).map((p) => ({ channelId: p.channelId, dueAt: at(p.offsetMinutes - first) })) };
     });
     const nowSpecs = specs.filter((s) => s.due <= 0);
-    const canaries = await this.d.canaryService.plantSpecs(nowSpecs.map((s) => s.head), locale, { campaignId });
+    const canaries = await this.d.canaryService.plantSpecs(nowSpecs.map((s) => s.head), locale, { campaignId, onProgress });
     let plantings = canaries.reduce((n, c) => n + c.plantings.length, 0);
     this.d.db.transaction(() => {
       canaries.forEach((c, i) => {

@@ -43,6 +43,13 @@ export interface ReconcileReport {
   totals: { missing: number; returned: number; webhooksFixed: number; untracked: number; failures: number };
 }
 
+/** Where a reconcile is: each held number is checked against the account (reconcile), then backfilled. */
+export interface ReconcileProgress {
+  stage: 'reconcile' | 'backfill';
+  done: number;
+  total: number;
+}
+
 /** Numbers per batch: one transaction for the batch's writes, then the event loop gets a turn. */
 const BATCH = 500;
 /** Report lists are capped (counts are not): memory must not grow with the pool. */
@@ -63,9 +70,10 @@ export class NumberReconciler {
   /**
    * In batches of BATCH held numbers, paged from the store: each batch's writes (flags, evidence,
    * backfill cursors) commit in one transaction, then the loop yields so webhooks are served while
-   * a large pool is reconciled. Memory holds one page, not the pool.
+   * a large pool is reconciled. Memory holds one page, not the pool. Each number is checked against
+   * the account, then backfilled; onProgress hears each stage finish it (for a bar; it must not throw).
    */
-  async reconcile(): Promise<ReconcileReport> {
+  async reconcile(onProgress?: (p: ReconcileProgress) => void): Promise<ReconcileReport> {
     const now = this.d.clock().toISOString();
     const owned = await this.d.provider.listOwned();
     const report: ReconcileReport = {
@@ -75,21 +83,27 @@ export class NumberReconciler {
     };
     const bySid = new Map(owned.map((o) => [o.providerSid, o]));
     const byPhone = new Map(owned.map((o) => [o.phoneNumber, o]));
+    // Counted once for the bar; a number bought meanwhile is still reconciled (done may pass it).
+    const total = onProgress ? this.d.repo.heldCount() : 0;
+    const told = (stage: ReconcileProgress['stage'], done: number) => onProgress?.({ stage, done, total: Math.max(total, done) });
+    let backfilled = 0;
     for (let after = 0; !this.stopped; ) {
       const page = this.d.repo.heldPage(after, BATCH);
       if (page.length === 0) break;
       after = page.at(-1)!.rowid;
-      report.held += page.length;
       const writes: Array<() => void> = [];
       for (const n of page) {
+        report.held++;
         const account = (n.providerSid ? bySid.get(n.providerSid) : undefined) ?? byPhone.get(n.phoneNumber);
         if (!account) {
           this.flagMissing(n, now, report, writes);
-          continue;
+        } else {
+          if (n.missingSince) this.clearMissing(n, now, report, writes);
+          await this.fixWebhooks(n, account, now, report, writes);
         }
-        if (n.missingSince) this.clearMissing(n, now, report, writes);
-        await this.fixWebhooks(n, account, now, report, writes);
-        await this.backfill(n, now, report, writes);
+        told('reconcile', report.held);
+        if (account) await this.backfill(n, now, report, writes);
+        told('backfill', ++backfilled);
       }
       this.d.db.transaction(() => writes.forEach((w) => w()))();
       await yieldToLoop();

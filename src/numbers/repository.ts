@@ -166,6 +166,10 @@ export class NumberRepository {
   }
 
   /** One page of held numbers in storage order (rowid: indexed, so paging a large pool stays cheap). */
+  heldCount(): number {
+    return this.stmt(`SELECT count(*) FROM canary_numbers WHERE ${HELD}`).pluck().get() as number;
+  }
+
   heldPage(afterRowid: number, limit: number): Array<CanaryNumber & { rowid: number }> {
     const rows = this.stmt(`SELECT rowid AS rowid_, * FROM canary_numbers WHERE ${HELD} AND rowid > ? ORDER BY rowid LIMIT ?`)
       .all(afterRowid, limit) as Array<NumberRow & { rowid_: number }>;

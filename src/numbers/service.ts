@@ -10,7 +10,7 @@ import { NumberLifecycle, type LifecycleStep } from './lifecycle.ts';
 import type { PurchaseTerms } from './pool.ts';
 import type { NumberProvider } from './provider.ts';
 import { NumberProvisioner, type ProvisionInput } from './provisioning.ts';
-import { NumberReconciler, type ReconcileReport } from './reconcile.ts';
+import { NumberReconciler, type ReconcileProgress, type ReconcileReport } from './reconcile.ts';
 import type { PageRequest } from '../store/paging.ts';
 import type { CanaryNumber, NumberRepository, NumberStatus } from './repository.ts';
 import { expectedWebhooks } from './terms.ts';
@@ -114,8 +114,8 @@ export class NumberService {
   }
 
   /** `tracer numbers sync`: the account against the pool (and backfill), then what the lifecycle has due. */
-  async sync(): Promise<{ reconcile: ReconcileReport; lifecycle: LifecycleStep }> {
-    const reconcile = await this.track(this.reconciler.reconcile());
+  async sync(o: { onProgress?: (p: ReconcileProgress) => void } = {}): Promise<{ reconcile: ReconcileReport; lifecycle: LifecycleStep }> {
+    const reconcile = await this.track(this.reconciler.reconcile(o.onProgress));
     const lifecycle = await this.track(this.lifecycle.step());
     return { reconcile, lifecycle };
   }

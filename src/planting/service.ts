@@ -132,11 +132,15 @@ export class PlantingService {
   }
 
   /** Settles pendings a crash left between "recorded" and "written": found → planted (or withdrawn), absent → not planted. */
-  async reconcile(input: z.input<typeof reconcileInput> = {}): Promise<ReconcileOutcome[]> {
+  async reconcile(input: z.input<typeof reconcileInput> = {}, onEach?: (done: number, total: number) => void): Promise<ReconcileOutcome[]> {
     const o = reconcileInput.parse(input);
     const cutoff = new Date(this.d.clock().getTime() - o.olderThanMinutes * 60_000).toISOString();
     const out: ReconcileOutcome[] = [];
-    for (const p of this.d.plantings.pendingCreatedBefore(cutoff)) out.push(await this.reconcileOne(p, o.withdraw));
+    const pending = this.d.plantings.pendingCreatedBefore(cutoff);
+    for (const p of pending) {
+      out.push(await this.reconcileOne(p, o.withdraw));
+      onEach?.(out.length, pending.length);
+    }
     return out;
   }
 

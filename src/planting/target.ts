@@ -72,6 +72,13 @@ export interface PlannedWrites {
   details?: PlantingDetails;
 }
 
+/** What learning asks of a target's sample; onProgress hears each table (or file) read. */
+export interface SampleOptions {
+  limit: number;
+  exclude: Map<string, Set<string>>;
+  onProgress?: (done: number, total: number) => void;
+}
+
 export interface PlantingTarget {
   readonly name: string;
   /** postgres, mysql, sqlite, http, csv, intake-call; absent for ad-hoc targets. */
@@ -96,7 +103,7 @@ export interface PlantingTarget {
    */
   plan?(request: PlantingRequest): Promise<PlannedWrites>;
   /** A bounded sample of real rows per mapped column, for learning its profile (the tracer's own rows left out). */
-  sample?(o: { limit: number; exclude: Map<string, Set<string>> }): Promise<TargetSample>;
+  sample?(o: SampleOptions): Promise<TargetSample>;
   /** Writes canaries in this learned shape from now on (null: declared formats again). */
   useProfile?(profile: TargetProfile | null): void;
   profileState?(): ProfileState;

@@ -52,6 +52,16 @@ describe('campaigns', () => {
     expect((await request(app.http).get(`/api/v1/campaigns/${res.body.id}`).set(bearer(app.tokens.seeder))).body.scheduled).toBe(0);
   });
 
+  it('when a campaign is planted with a watcher, then it hears the canaries planted so far, up to all of the design', async () => {
+    app = buildTestApp();
+    const ids = await channels(4);
+    const events: Array<[number, number]> = [];
+    const c = await app.services.campaigns.create({ name: 'watched', channelIds: ids, design: 'split', budget: 3, maxLeakers: 1 }, undefined,
+      { onProgress: (done, total) => events.push([done, total]) });
+    expect(c.canaries).toBe(3);
+    expect(events).toEqual([[3, 3]]); // one batch (the pipeline plants 500 at a time)
+  });
+
   it('when a campaign is planned, then every design answers with its accuracy and cost and nothing is planted', async () => {
     app = buildTestApp();
     const ids = await channels(8);

@@ -36,6 +36,7 @@ describe('evidence bundle', () => {
   let bag: string;
   let key: InstanceKey;
   let partyId: string;
+  const progress: Array<[number, number]> = [];
   beforeAll(async () => {
     const s = await leakScenario();
     ({ app, caseId } = s);
@@ -48,7 +49,7 @@ describe('evidence bundle', () => {
     expect((await request(app.http).post(`/api/v1/cases/${caseId}/links`).set(bearer(app.tokens.investigator)).send({ partyIds: [partyId] })).status).toBe(200);
     work = tempDir('tracer-bundle-test-');
     bag = path.join(work, 'bag');
-    await app.services.exportBundle(caseId, bag, { actor: 'tester', role: 'admin' });
+    await app.services.exportBundle(caseId, bag, { actor: 'tester', role: 'admin' }, { onProgress: (done, total) => progress.push([done, total]) });
     key = loadOrCreateInstanceKey(app.services.instanceKeyFile);
     fs.writeFileSync(path.join(work, 'key.pem'), key.publicKeyPem);
   }, 120_000);
@@ -169,6 +170,10 @@ describe('evidence bundle', () => {
       expect(r.ok === false && r.failed).toMatch(failed);
     });
   }
+
+  it('when a bundle is exported with a watcher, then each of its parts is reported once, in order, up to the last', () => {
+    expect(progress).toEqual(Array.from({ length: 9 }, (_, i) => [i + 1, 9]));
+  });
 
   it('when the bundle is asked for over the API, then a zip comes back that verifies offline', async () => {
     const res = await request(app.http).post(`/api/v1/cases/${caseId}/bundle`).set(bearer(app.tokens.investigator)).send({}).buffer(true)

@@ -116,3 +116,21 @@ describe('backfill: calls and messages the webhooks missed', () => {
     expect(report.channels[0]!.probability).toBeGreaterThan(report.model.prior);
   });
 });
+
+describe('progress: what a long sync reports while it runs', () => {
+  it('when a sync is watched, then each held number is reported checked against the account, then backfilled, once and in order', async () => {
+    app = numbersTestApp({ env: { CONTROL_SHARE: '0' } });
+    const [gone, , called] = await provision(app, { count: 3 });
+    app.clock.advanceDays(14);
+    await app.services.numberLifecycle.step();
+    await app.sim.release(gone!.providerSid!);
+    app.sim.recordInbound({ kind: 'call', from: CALLER, to: called!.phoneNumber, at: app.clock.now().toISOString() });
+    const events: Array<{ stage: string; done: number; total: number }> = [];
+
+    const { reconcile } = await app.services.numberService.sync({ onProgress: (p) => events.push({ ...p }) });
+
+    expect(events).toEqual([1, 2, 3].flatMap((done) => [{ stage: 'reconcile', done, total: 3 }, { stage: 'backfill', done, total: 3 }]));
+    // The missing number still counts in the backfill stage: it is skipped there, not left out of the bar.
+    expect(reconcile).toMatchObject({ held: 3, totals: { missing: 1 }, backfilled: { calls: 1, messages: 0 } });
+  });
+});

@@ -46,6 +46,16 @@ describe('learning a target', () => {
     expect(app.services.profiles.state('utility-sample')).toMatchObject({ state: 'applied', stored: true });
   });
 
+  it('when learning is watched, then it reports each table read and then each column learned, once and in order', async () => {
+    app = buildTestApp({ customers: 100 });
+    const events: Array<{ stage: string; done: number; total: number }> = [];
+    const { profile } = await app.services.profiles.learn('utility-sample', { onProgress: (p) => events.push({ ...p }) });
+    const tables = Object.keys(profile.rowsPerTable).length;
+    const steps = (stage: string, total: number) => Array.from({ length: total }, (_, i) => ({ stage, done: i + 1, total }));
+    expect(tables).toBe(5);
+    expect(events).toEqual([...steps('read', tables), ...steps('learn', profile.columns.length)]);
+  });
+
   it('when the schema changed after learning, then the profile is refused with a warning and canaries use declared formats', async () => {
     const dir = tempDir('tracer-schema-');
     const env = { TRACER_DB: path.join(dir, 'tracer.db'), UTILITY_DB: path.join(dir, 'utility.db') };

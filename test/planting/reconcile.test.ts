@@ -87,6 +87,16 @@ describe('reconcile after a crash', () => {
     expect(await db.count('service_tickets')).toBe(before);
   }, 60_000);
 
+  it('when reconcile is watched, then it hears each pending planting settled, of all it found', async () => {
+    const { app, env } = await setupPostgres();
+    await crashWhilePlanting(app, { ...env, CRASH_WHEN: 'before-write' });
+    app.clock.advanceMinutes(15);
+    const events: Array<[number, number]> = [];
+    const results = await app.services.plantings.reconcile({}, (done, total) => events.push([done, total]));
+    expect(results).toHaveLength(1);
+    expect(events).toEqual([[1, 1]]);
+  }, 60_000);
+
   it('when the target cannot look plantings up, then reconcile marks the planting for manual review', async () => {
     crm = await startFakeCrm();
     dir = tempDir('tracer-targets-');

@@ -15,7 +15,14 @@ import { FileSink, nodeIo, writeWhole, type BundleIo } from './sink.ts';
 import { zipDirectory } from './zip.ts';
 
 export interface BundleDeps { db: Db; cases: CaseService; reports: CaseReports; key: () => InstanceKey; clock: () => Date; io?: BundleIo }
-export interface BundleOptions { lang?: Lang; fullLog?: boolean; bom?: boolean }
+export interface BundleOptions {
+  lang?: Lang; fullLog?: boolean; bom?: boolean;
+  /** Hears each part of the bundle written (hits, status events, …, the signature, the zip): for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The parts writeBag writes, in order; a zip is one more. */
+const BAG_PARTS = 9;
 export interface BundleResult { path: string; format: 'dir' | 'zip'; files: number; bytes: number; manifestSha256: string; evidenceManifestSha256: string; headSeq: number; headHash: string; keyFingerprint: string }
 
 type Done = { rel: string; sha256: string; bytes: number };
@@ -41,10 +48,13 @@ export async function exportBundle(d: BundleDeps, caseId: string, out: string, w
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.partial-${randomBytes(4).toString('hex')}`);
   const tmpZip = `${tmp}.zip`;
   fs.mkdirSync(tmp);
+  let done = 0;
+  const step = () => o.onProgress?.(++done, BAG_PARTS + (zip ? 1 : 0));
   try {
-    const made = await writeBag(d, caseId, tmp, who, o);
+    const made = await writeBag(d, caseId, tmp, who, o, step);
     if (zip) {
       await zipDirectory(tmp, tmpZip, `case-${caseId}`, d.io);
+      step();
       fs.renameSync(tmpZip, target);
       fs.rmSync(tmp, { recursive: true, force: true });
     } else {
@@ -77,30 +87,36 @@ function writeError(err: unknown, target: string): unknown {
   return err;
 }
 
-async function writeBag(d: BundleDeps, caseId: string, root: string, who: Actor, o: BundleOptions) {
+async function writeBag(d: BundleDeps, caseId: string, root: string, who: Actor, o: BundleOptions, step: () => void) {
   const io = d.io ?? nodeIo;
   const files: Done[] = [];
   const subjects = new Set<string>([caseId]);
   files.push(...(await writeHits(d, io, root, caseId, subjects, o.bom ?? false)));
+  step();
   files.push(await writeStatusEvents(d, io, root, caseId));
+  step();
   const plantings = d.cases.scope.plantings(caseId);
   for (const p of plantings) [p.id, p.canaryId, p.numberId].forEach((s) => subjects.add(s));
   files.push(await writeWhole(io, root, 'data/plantings.jsonl', plantings.map((p) => `${JSON.stringify(p)}\n`).join('')));
+  step();
   const detail = d.cases.detail(caseId);
   for (const l of detail.links) subjects.add(l.ref);
   files.push(await writeWhole(io, root, NOTES_FILE, detail.notes.map((n) => `${JSON.stringify(n)}\n`).join('')));
+  step();
   const { notes: _n, ...caseRecord } = detail;
   files.push(await writeWhole(io, root, 'data/case.json', `${JSON.stringify(caseRecord, null, 2)}\n`));
   // The report's data is read once: the parties file and the report show the same decode.
   const data = await d.reports.data(caseId, who);
   for (const p of data.parties) if (p.partyId) subjects.add(p.partyId);
   files.push(await writeWhole(io, root, PARTIES_FILE, `${JSON.stringify({ caseId, parties: data.parties }, null, 2)}\n`));
+  step();
   // The head is read after the facts: every fact written above has its entry at or before it.
   const head = logHead(d.db);
   const slice = new FileSink(io, root, SLICE_FILE);
   try {
     await writeLogSlice(d.db, { subjects, upToSeq: head.seq, full: o.fullLog }, (line) => slice.write(`${JSON.stringify(line)}\n`));
     files.push(await slice.close());
+    step();
   } catch (e) {
     slice.abort();
     throw e;
@@ -109,8 +125,12 @@ async function writeBag(d: BundleDeps, caseId: string, root: string, who: Actor,
   data.custody = { ...data.custody, evidenceManifestSha256, headHash: head.hash, headSeq: head.seq, lastBundle: null };
   const lang = o.lang ?? 'en';
   files.push(await writeWhole(io, root, 'data/report.html', await d.reports.render(data, lang, 'html')));
+  step();
   files.push(await writeWhole(io, root, 'data/report.pdf', await d.reports.render(data, lang, 'pdf')));
-  return writeTags(d, io, root, files, { caseId, head, evidenceManifestSha256, who });
+  step();
+  const tags = await writeTags(d, io, root, files, { caseId, head, evidenceManifestSha256, who });
+  step();
+  return tags;
 }
 
 async function writeHits(d: BundleDeps, io: BundleIo, root: string, caseId: string, subjects: Set<string>, bom: boolean): Promise<Done[]> {

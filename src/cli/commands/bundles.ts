@@ -19,7 +19,10 @@ export function registerBundleCommands(program: Command): void {
     .action(async (o) => {
       o.json ||= evidence.opts().json; // `tracer evidence` has a --json of its own, which takes the flag
       await withApp(async ({ services }) => {
-        const r = await services.exportBundle(o.case, o.out, { actor: consoleActor(), role: 'admin' }, { lang: z.enum(['ar', 'en']).parse(o.lang), fullLog: !!o.fullLog, bom: !!o.bom });
+        const { followProgress } = await import('../progress.ts');
+        const bar = followProgress('export', Boolean(o.json));
+        const r = await services.exportBundle(o.case, o.out, { actor: consoleActor(), role: 'admin' },
+          { lang: z.enum(['ar', 'en']).parse(o.lang), fullLog: !!o.fullLog, bom: !!o.bom, onProgress: bar.report }).finally(bar.stop);
         print(o.json, r, () => `bundle of ${o.case} written to ${r.path} (${r.files} files, ${r.bytes} bytes)\nmanifest sha256 ${r.manifestSha256}\nsigned by ${r.keyFingerprint}; log head ${r.headSeq} ${r.headHash}`);
       });
     });

@@ -54,10 +54,10 @@ export function registerCampaignCommands(program: Command): void {
     .action(async (o) => {
       await withApp('canaries:write', async ({ services }, actor) => {
         const asked = input(services, o, z.enum(DESIGNS).parse(o.design));
-        const { confirmCost } = await import('./canaries.ts');
+        const { confirmCost, watchPlanting } = await import('./canaries.ts');
         const design = services.campaigns.designFor(asked);
         await confirmCost(await services.costs.campaign(asked.locale, design.canaries.length), services.costs.threshold, o.yes === true);
-        const c = await services.campaigns.create(asked, design);
+        const c = await watchPlanting(o.json === true, (onProgress) => services.campaigns.create(asked, design, { onProgress }));
         services.audit.record(actor.id, actor.role, 'campaign-create', c.id);
         print(o.json, c, () => `campaign ${c.id} "${c.name}" (${c.design}): ${c.canaries} canaries, ${c.plantings} plantings (${c.scheduled} scheduled for later)`);
       });
@@ -98,7 +98,8 @@ export function registerCampaignCommands(program: Command): void {
     .action(async (id, o) => {
       await withApp('canaries:write', async ({ services }, actor) => {
         services.audit.record(actor.id, actor.role, 'campaign-next', id);
-        const n = await services.campaigns.next(id, { plant: o.plant === true });
+        const { watchPlanting } = await import('./canaries.ts');
+        const n = await watchPlanting(o.json === true, (onProgress) => services.campaigns.next(id, { plant: o.plant === true, onProgress }));
         print(o.json, n, () => (n.proposal ? `next round: ${n.proposal.canaries} canaries, ${n.proposal.tickets} tickets${'planted' in n && n.planted ? ' (planted)' : ' (not planted: add --plant)'}` : String(n.reason)));
       });
     });

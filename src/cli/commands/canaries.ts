@@ -6,8 +6,8 @@ import { LOCALES } from '../../identities/types.ts';
 import { table } from '../format.ts';
 import { flags, instantFlag, intFlag, print, withApp, withStore } from '../context.ts';
 import { listFlags, listFlagSchema, writeList, type ListSpec } from '../output.ts';
-import { progress } from '../progress.ts';
-import { channelIdOf, listOptions } from './hits.ts';
+import { followProgress } from '../progress.ts';
+import { channelFlag, listOptions } from './hits.ts';
 import { printDryRun, registerCanaryWithdraw } from './plantings.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -70,7 +70,7 @@ export function registerCanaryCommands(program: Command): void {
         const input = { channelIds, locale: o.locale, count: o.count };
         if (o.dryRun) return printDryRun(services, input, Boolean(o.json));
         await confirmCost(await services.costs.campaign(o.locale, o.count), services.costs.threshold, Boolean(o.yes));
-        const created = await watchProgress(services.db, o.count, Boolean(o.json), () => services.canaries.create(input));
+        const created = await watchPlanting(Boolean(o.json), (onProgress) => services.canaries.create(input, { onProgress }));
         services.audit.record(actor.id, actor.role, 'create', created.map((c) => c.id).join(','));
         print(Boolean(o.json), { canaries: created.map(presentCanary) }, () => summariseCreated(created));
       });
@@ -85,9 +85,9 @@ export function registerCanaryCommands(program: Command): void {
     .action(async (opts) => {
       const o = flags(listSchema, opts);
       await withStore('canaries:read', async ({ db, audit, actor }) => {
-        const [{ CanaryRepository }, { ChannelRepository }] = await Promise.all([import('../../canaries/repository.ts'), import('../../channels/channels.ts')]);
+        const { CanaryRepository } = await import('../../canaries/repository.ts');
         const repo = new CanaryRepository(db);
-        const channelId = o.channel ? channelIdOf(new ChannelRepository(db), o.channel) : undefined;
+        const channelId = await channelFlag(db, o.channel);
         audit.record(actor.id, actor.role, 'list', '*');
         await writeList(listFlags(o), canaryList, (cursor, limit) => repo.list({ channelId, since: o.since, until: o.until }, { cursor, limit }));
       });
@@ -111,28 +111,12 @@ export function registerCanaryCommands(program: Command): void {
 }
 
 /**
- * A campaign of thousands takes a while: the bar follows the canaries committed so far (read from
- * the store between batches; the campaign itself is the planting area's and reports nothing).
+ * A campaign of thousands takes a while: the bar follows the canaries planted so far, as the
+ * pipeline reports them after each batch (a few dozen is over before a bar would help).
  */
-async function watchProgress<T>(db: import('../../store/db.ts').Db, count: number, quiet: boolean, work: () => Promise<T>): Promise<T> {
-  if (count < 50 || quiet) return work();
-  const since = new Date().toISOString();
-  const committed = db.prepare('SELECT count(*) FROM canaries WHERE created_at >= ?').pluck();
-  const bar = progress('canaries', count);
-  let shown = 0;
-  const poll = setInterval(() => {
-    const n = Math.min(count, committed.get(since) as number);
-    if (n > shown) bar.tick(n - shown);
-    shown = Math.max(shown, n);
-  }, 250);
-  try {
-    const out = await work();
-    if (count > shown) bar.tick(count - shown);
-    return out;
-  } finally {
-    clearInterval(poll);
-    bar.stop();
-  }
+export async function watchPlanting<T>(quiet: boolean, work: (onProgress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+  const bar = followProgress('canaries', quiet);
+  return work((done, total) => total >= 50 && bar.report(done, total)).finally(bar.stop);
 }
 
 /** Shows the monthly cost first; over the threshold, nothing is done without --yes. */

@@ -6,7 +6,7 @@ import { HIT_CLASSIFICATIONS, HIT_KINDS, type Hit } from '../../hits/hit.ts';
 import { formatReport } from '../format.ts';
 import { EXPORT_FORMATS, exportReport } from '../../exports/report.ts';
 import { neutralise, terminalJson } from '../../text/unicode.ts';
-import { flags, instantFlag, print, withApp, withStore } from '../context.ts';
+import { flags, instantFlag, print, withStore } from '../context.ts';
 import { listFlags, listFlagSchema, writeList, type ListSpec } from '../output.ts';
 
 const listSchema = z.strictObject({
@@ -60,9 +60,9 @@ export function registerHitCommands(program: Command): void {
       const { csv, ...rest } = opts;
       const o = flags(listSchema, csv ? { ...rest, format: 'csv' } : rest);
       await withStore('hits:read', async ({ db }) => {
-        const [{ HitRepository }, { ChannelRepository }] = await Promise.all([import('../../hits/repository.ts'), import('../../channels/channels.ts')]);
+        const { HitRepository } = await import('../../hits/repository.ts');
         const repo = new HitRepository(db);
-        const channelId = o.channel ? channelIdOf(new ChannelRepository(db), o.channel) : undefined;
+        const channelId = await channelFlag(db, o.channel);
         const filter = { canaryId: o.canary, channelId, classification: o.classification, kind: o.kind, since: o.since, until: o.until };
         await writeList(listFlags(o), hitList, (cursor, limit) => repo.list(filter, { cursor, limit }));
       });
@@ -91,14 +91,24 @@ export function registerHitCommands(program: Command): void {
     .option('--format <f>', 'csv or jsonl: every channel as rows, streamed (--bom for spreadsheets)')
     .option('--bom', 'with --format csv: start with a UTF-8 BOM')
     .action(async (o) => {
-      await withApp('report:read', async ({ services }) => {
-        if (o.rebuild) services.attribution.rebuild();
-        if (o.format) return void (await exportReport((q) => services.report(q), z.enum(EXPORT_FORMATS).parse(o.format), (c) => void process.stdout.write(c), { bom: !!o.bom }));
+      // The report reads the store alone: no targets, provider or sample database to build first.
+      await withStore('report:read', async ({ db, clock }) => {
+        const { AttributionReports } = await import('../../attribution/report.ts');
+        const attribution = new AttributionReports(db, clock);
+        if (o.rebuild) attribution.rebuild();
+        if (o.format) return void (await exportReport((q) => attribution.report(q), z.enum(EXPORT_FORMATS).parse(o.format), (c) => void process.stdout.write(c), { bom: !!o.bom }));
         const limit = o.limit === undefined ? undefined : z.coerce.number().int().min(1).max(1000).parse(o.limit);
-        const r = services.report({ limit, cursor: o.cursor });
+        const r = attribution.report({ limit, cursor: o.cursor });
         print(o.json, r, () => formatReport(r));
       });
     });
+}
+
+/** --channel (id or name) as a channel id; the channels' module is loaded only when the flag is given. */
+export async function channelFlag(db: import('../../store/db.ts').Db, idOrName: string | undefined): Promise<string | undefined> {
+  if (idOrName === undefined) return undefined;
+  const { ChannelRepository } = await import('../../channels/channels.ts');
+  return channelIdOf(new ChannelRepository(db), idOrName);
 }
 
 /** A channel named at the console by id or name. */

@@ -5,6 +5,7 @@ import type { NumberListing } from '../../numbers/service.ts';
 import { NUMBER_STATUSES } from '../../numbers/repository.ts';
 import { table } from '../format.ts';
 import { flags, intFlag, print, withApp } from '../context.ts';
+import { countSummary, stagedProgress } from '../progress.ts';
 import { confirmCost } from './canaries.ts';
 
 type Presented = ReturnType<typeof presentNumber>;
@@ -121,17 +122,39 @@ export function registerNumberCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o) => {
       await withApp('numbers:write', async ({ services }) => {
-        const r = await services.numberService.sync();
-        const { reconcile: c, lifecycle: l } = r;
-        print(o.json, r, () => [
-          `Account: ${c.onAccount} number(s); pool holds ${c.held}.`,
-          `Missing from the account: ${c.missing.map((m) => m.phoneNumber).join(', ') || 'none'}.`,
-          `Webhooks fixed: ${c.webhooksFixed.map((m) => `${m.phoneNumber} (${Object.keys(m.was).join(', ')})`).join(', ') || 'none'}.`,
-          `Backfilled: ${c.backfilled.calls} call(s), ${c.backfilled.messages} message(s).`,
-          `Burn-in ended: ${l.ready.length} ready (${l.ready.filter((x) => x.isControl).length} kept as controls), ${l.retired.length} retired for traffic.`,
-          `Released: ${l.released.length}; release failed: ${l.releaseFailed.map((x) => `${x.phoneNumber}: ${x.error}`).join('; ') || 'none'}.`,
-          ...c.failures.map((f) => `Failed (${f.step}) for ${f.phoneNumber}: ${f.error}`),
-        ].join('\n'));
+        const bar = stagedProgress('numbers', Boolean(o.json));
+        const r = await services.numberService.sync({ onProgress: bar.report }).finally(bar.stop);
+        print(o.json, { ...r, summary: syncCounts(r) }, () => syncText(r));
       });
     });
+}
+
+type SyncReport = Awaited<ReturnType<import('../../numbers/service.ts').NumberService['sync']>>;
+
+/** What a sync found or did, by outcome: the findings (SYNC_FINDINGS) are what someone should look at. */
+const SYNC_FINDINGS = ['missing', 'failed', 'webhooks fixed', 'untracked', 'release failed'] as const;
+
+function syncCounts({ reconcile: c, lifecycle: l }: SyncReport): Record<string, number> {
+  return {
+    missing: c.totals.missing, failed: c.totals.failures, 'webhooks fixed': c.totals.webhooksFixed, untracked: c.totals.untracked,
+    'release failed': l.releaseFailed.length, returned: c.totals.returned, 'calls backfilled': c.backfilled.calls,
+    'messages backfilled': c.backfilled.messages, 'burn-in ended': l.ready.length, 'retired for traffic': l.retired.length, released: l.released.length,
+  };
+}
+
+/** Findings first (missing numbers, failures), then what was put right, then the lifecycle; one summary line last. */
+function syncText(r: SyncReport): string {
+  const { reconcile: c, lifecycle: l } = r;
+  const more = (shown: number, total: number) => (total > shown ? ` (and ${total - shown} more)` : '');
+  return [
+    `Account: ${c.onAccount} number(s); pool holds ${c.held}.`,
+    `Missing from the account: ${c.missing.map((m) => m.phoneNumber).join(', ') || 'none'}${more(c.missing.length, c.totals.missing)}.`,
+    ...c.failures.map((f) => `Failed (${f.step}) for ${f.phoneNumber}: ${f.error}`),
+    `Webhooks fixed: ${c.webhooksFixed.map((m) => `${m.phoneNumber} (${Object.keys(m.was).join(', ')})`).join(', ') || 'none'}${more(c.webhooksFixed.length, c.totals.webhooksFixed)}.`,
+    `Backfilled: ${c.backfilled.calls} call(s), ${c.backfilled.messages} message(s).`,
+    `Burn-in ended: ${l.ready.length} ready (${l.ready.filter((x) => x.isControl).length} kept as controls), ${l.retired.length} retired for traffic.`,
+    `Released: ${l.released.length}; release failed: ${l.releaseFailed.map((x) => `${x.phoneNumber}: ${x.error}`).join('; ') || 'none'}.`,
+    '',
+    `synced ${c.held} number(s): ${countSummary(syncCounts(r), SYNC_FINDINGS, 'all in order')}`,
+  ].join('\n');
 }

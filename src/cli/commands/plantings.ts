@@ -9,8 +9,8 @@ import { presentPlanting } from '../../api/present.ts';
 import { clean, table } from '../format.ts';
 import { flags, instantFlag, intFlag, print, withApp, withStore } from '../context.ts';
 import { listFlags, listFlagSchema, writeList, type ListSpec } from '../output.ts';
-import { outcomeSummary, progress } from '../progress.ts';
-import { channelIdOf, listOptions } from './hits.ts';
+import { followProgress, outcomeSummary } from '../progress.ts';
+import { channelFlag, listOptions } from './hits.ts';
 
 const STATUSES = ['pending', 'awaiting-confirmation', 'planted', 'withdrawn', 'not-planted', 'needs-review'] as const;
 /** Verify states that are findings: printed first, and exit 1. */
@@ -47,9 +47,9 @@ export function registerPlantingCommands(program: Command): void {
     .action(async (opts) => {
       const o = flags(listSchema, opts);
       await withStore('canaries:read', async ({ db, audit, actor }) => {
-        const [{ PlantingRepository }, { ChannelRepository }] = await Promise.all([import('../../planting/repository.ts'), import('../../channels/channels.ts')]);
+        const { PlantingRepository } = await import('../../planting/repository.ts');
         const repo = new PlantingRepository(db);
-        const channelId = o.channel ? channelIdOf(new ChannelRepository(db), o.channel) : undefined;
+        const channelId = await channelFlag(db, o.channel);
         audit.record(actor.id, actor.role, 'list-plantings', '*');
         const filter = { status: o.status, canaryId: o.canary, channelId, since: o.since, until: o.until };
         await writeList(listFlags(o), plantingList, (cursor, limit) => repo.page(filter, { cursor, limit }));
@@ -94,12 +94,8 @@ export function registerPlantingCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o) => {
       await withApp('canaries:write', async ({ services }) => {
-        let bar: ReturnType<typeof progress> | undefined;
-        const results = await services.plantings.verifyAll((_done, total) => {
-          bar ??= progress('verify', total, Boolean(o.json));
-          bar.tick();
-        });
-        bar?.stop();
+        const bar = followProgress('verify', Boolean(o.json));
+        const results = await services.plantings.verifyAll(bar.report).finally(bar.stop);
         const rank = (s: string) => (FINDINGS as readonly string[]).indexOf(s) === -1 ? 99 : (FINDINGS as readonly string[]).indexOf(s);
         const shown = [...results].filter((r) => o.all || rank(r.state) < 99).sort((a, b) => rank(a.state) - rank(b.state));
         const summary = outcomeSummary(results.map((r) => r.state), FINDINGS);
@@ -121,7 +117,8 @@ export function registerPlantingCommands(program: Command): void {
     .action(async (opts) => {
       const o = flags(z.strictObject({ olderThan: intFlag(0, 100_000), withdraw: z.boolean().optional(), json: z.boolean().optional() }), opts);
       await withApp('canaries:write', async ({ services }) => {
-        const results = await services.plantings.reconcile({ olderThanMinutes: o.olderThan, withdraw: Boolean(o.withdraw) });
+        const bar = followProgress('reconcile', Boolean(o.json));
+        const results = await services.plantings.reconcile({ olderThanMinutes: o.olderThan, withdraw: Boolean(o.withdraw) }, bar.report).finally(bar.stop);
         const review = ['needs-review', 'still-pending'];
         const sorted = [...results].sort((a, b) => Number(review.includes(b.outcome)) - Number(review.includes(a.outcome)));
         print(Boolean(o.json), { summary: counts(results.map((r) => r.outcome)), results }, () => results.length === 0 ? 'nothing pending to reconcile' : [

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ColumnProfile, TargetProfile } from '../../planting/profile/types.ts';
 import { clean, table } from '../format.ts';
 import { print, withApp } from '../context.ts';
+import { outcomeSummary, stagedProgress } from '../progress.ts';
 
 const learnFlags = z.strictObject({ limit: z.coerce.number().int().min(30).max(100_000).optional(), json: z.boolean().optional() });
 
@@ -18,11 +19,14 @@ export function registerTargetCommands(program: Command): void {
     .action(async (name: string, raw) => {
       const o = learnFlags.parse(raw);
       await withApp(async ({ services }) => {
-        const r = await services.profiles.learn(name, { limit: o.limit });
-        print(Boolean(o.json), r, () => [
+        const bar = stagedProgress('targets', Boolean(o.json));
+        const r = await services.profiles.learn(name, { limit: o.limit, onProgress: bar.report }).finally(bar.stop);
+        const outcomes = r.profile.columns.map(columnOutcome);
+        print(Boolean(o.json), { ...r, summary: Object.fromEntries(outcomes.map((k) => [k, outcomes.filter((x) => x === k).length])) }, () => [
           `learned target ${clean(name)} at ${r.profile.learnedAt} from ${Object.entries(r.profile.rowsPerTable).map(([t, n]) => `${n} ${t}`).join(', ')}`,
           `profile hash ${r.hash} (in the evidence log)`, '', formatProfile(r.profile),
           ...r.warnings.map((w) => `warning: ${clean(w)}`),
+          '', `learned ${outcomes.length} column(s): ${outcomeSummary(outcomes, ['not learned'])}`,
         ].join('\n'));
       });
     });
@@ -42,6 +46,9 @@ export function registerTargetCommands(program: Command): void {
       });
     });
 }
+
+/** A column's outcome for the summary: its kind, or "not learned" (a finding: declared formats apply to it). */
+const columnOutcome = (c: ColumnProfile) => (c.note && c.kind !== 'key' ? 'not learned' : c.kind);
 
 function formatProfile(p: TargetProfile): string {
   return table(p.columns.map((c) => ({ column: `${c.table}.${c.column}`, kind: c.kind, nulls: `${Math.round(c.nullRate * 100)}%`, shape: describe(c) })),

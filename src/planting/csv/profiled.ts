@@ -12,13 +12,14 @@ export const CSV_TABLE = 'csv';
 
 export const headerHash = (s: CsvSettings) => createHash('sha256').update(s.columns.map((c) => c.header).join('\u0000')).digest('hex');
 
-export function sampleCsv(s: CsvSettings, keyIndex: number, limit: number, exclude: Set<string>): TargetSample {
+export function sampleCsv(s: CsvSettings, keyIndex: number, limit: number, exclude: Set<string>, onProgress?: (done: number, total: number) => void): TargetSample {
   const header = s.columns.map((c) => c.header);
   const files = fs.existsSync(s.directory) ? fs.readdirSync(s.directory).filter((f) => f.endsWith('.csv')).sort().reverse() : [];
   const rows: string[][] = [];
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
     if (rows.length >= limit) break;
     const [head, ...body] = parseCsv(fs.readFileSync(path.join(s.directory, file), 'utf8'), s.delimiter);
+    onProgress?.(i + 1, files.length);
     if (head?.join('\u0000') !== header.join('\u0000')) continue;
     rows.push(...body.filter((r) => !exclude.has(r[keyIndex] ?? '')).slice(0, limit - rows.length));
   }

@@ -10,7 +10,7 @@ import type { PlannedWrites, PlantResult, PlantingDetails, PlantingRequest, Plan
 import { csvRecord, neutraliseCell, parseCsv, quoteCell } from './format.ts';
 import { ProfileShaper } from '../profile/shaper.ts';
 import type { TargetProfile, TargetSample } from '../profile/types.ts';
-import type { ProfileState } from '../target.ts';
+import type { ProfileState, SampleOptions } from '../target.ts';
 import { CSV_TABLE, headerHash, sampleCsv } from './profiled.ts';
 
 const ROOTS = { roots: ['persona', 'ticket', 'variant', 'channel', 'routing', 'externalRef'] };
@@ -37,8 +37,8 @@ export class CsvTarget implements PlantingTarget {
   }
 
   /** Real rows: the CSV files already in the directory with this target's header. */
-  async sample(o: { limit: number; exclude: Map<string, Set<string>> }): Promise<TargetSample> {
-    return sampleCsv(this.s, this.keyIndex, o.limit, o.exclude.get(CSV_TABLE) ?? new Set());
+  async sample(o: SampleOptions): Promise<TargetSample> {
+    return sampleCsv(this.s, this.keyIndex, o.limit, o.exclude.get(CSV_TABLE) ?? new Set(), o.onProgress);
   }
 
   /** Cells are drawn to the profile (phone layout, id scheme, dates, shares); a profile of another header is refused. */

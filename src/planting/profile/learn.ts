@@ -10,13 +10,18 @@ import { MIN_ROWS, MIN_SHARED, type ColumnProfile, type ColumnSample, type DateS
 const DAY_MS = 86_400_000;
 const MAX_CATEGORIES = 30;
 
-export function learnProfile(target: string, sample: TargetSample, at: Date): TargetProfile {
+/** onColumn hears each column learned (done of total), for a progress bar. */
+export function learnProfile(target: string, sample: TargetSample, at: Date, onColumn?: (done: number, total: number) => void): TargetProfile {
   return {
     target,
     learnedAt: at.toISOString(),
     schemaHash: sample.schemaHash,
     rowsPerTable: sample.rowsPerTable,
-    columns: sample.columns.map(learnColumn),
+    columns: sample.columns.map((c, i) => {
+      const learned = learnColumn(c);
+      onColumn?.(i + 1, sample.columns.length);
+      return learned;
+    }),
   };
 }
 

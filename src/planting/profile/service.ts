@@ -14,6 +14,13 @@ import { MIN_ROWS, targetProfile, type TargetProfile } from './types.ts';
 /** Rows read per table to learn from: enough for shares of a few percent, bounded for a large CIS. */
 export const DEFAULT_SAMPLE_ROWS = 5000;
 
+/** Where learning is: tables (or CSV files) read, then columns learned. */
+export interface LearnProgress {
+  stage: 'read' | 'learn';
+  done: number;
+  total: number;
+}
+
 export interface LearnResult {
   profile: TargetProfile;
   hash: string;
@@ -32,18 +39,21 @@ export class ProfileService {
   }
 
   /** Reads a bounded sample of the target's real rows and keeps what it learned (shapes only). */
-  async learn(name: string, o: { limit?: number } = {}): Promise<LearnResult> {
+  async learn(name: string, o: { limit?: number; onProgress?: (p: LearnProgress) => void } = {}): Promise<LearnResult> {
     const target = this.learnable(name);
     const previous = this.load(name) ? 'its previous profile' : 'declared formats';
     let sample;
     try {
-      sample = await target.sample!({ limit: o.limit ?? DEFAULT_SAMPLE_ROWS, exclude: writtenKeys(this.d.db, name) });
+      sample = await target.sample!({
+        limit: o.limit ?? DEFAULT_SAMPLE_ROWS, exclude: writtenKeys(this.d.db, name),
+        onProgress: o.onProgress && ((done, total) => o.onProgress!({ stage: 'read', done, total })),
+      });
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       throw new AppError(err instanceof AppError ? err.code : 'target-unreadable', `${why} (nothing learned; canaries keep using ${previous})`, 502);
     }
     const at = this.d.clock();
-    const profile = learnProfile(name, sample, at);
+    const profile = learnProfile(name, sample, at, o.onProgress && ((done, total) => o.onProgress!({ stage: 'learn', done, total })));
     const learned = profile.columns.filter((c) => !c.note);
     if (learned.length === 0) {
       throw new AppError('profile-too-few-rows', `target "${name}": fewer than ${MIN_ROWS} real rows to learn from (nothing learned; canaries keep using ${previous})`, 409);

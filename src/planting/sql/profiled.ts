@@ -21,7 +21,9 @@ export function schemaHash(schema: Map<string, Set<string>>, mapping: SqlMapping
  * The newest `limit` real rows of every mapped table (rows the tracer planted left out), oldest
  * first so key sequences read in the order they were written.
  */
-export async function sampleTables(driver: SqlDriver, mapping: SqlMapping, limit: number, exclude: Map<string, Set<string>>): Promise<TargetSample> {
+export async function sampleTables(
+  driver: SqlDriver, mapping: SqlMapping, limit: number, exclude: Map<string, Set<string>>, onProgress?: (done: number, total: number) => void,
+): Promise<TargetSample> {
   const schema = await driver.columns();
   const columns: ColumnSample[] = [];
   const rowsPerTable: Record<string, number> = {};
@@ -37,6 +39,7 @@ export async function sampleTables(driver: SqlDriver, mapping: SqlMapping, limit
       const source = t.columns[column] ?? (t.generated ? '(generated)' : '');
       columns.push({ table: t.table, column, source, isKey: column === t.key, generated: t.generated && column === t.key, values: rows.map((r) => r[column]) });
     }
+    onProgress?.(Object.keys(rowsPerTable).length, mapping.tables.length);
   }
   return { schemaHash: schemaHash(schema, mapping), rowsPerTable, columns };
 }

@@ -6,7 +6,7 @@ import type { Persona, Ticket } from '../../identities/types.ts';
 import { AppError } from '../../errors.ts';
 import { requestContext, type ExpressionContext, type Scalar } from '../expressions.ts';
 import type { SqlMapping, SqlTableMapping } from '../settings.ts';
-import type { PlannedStep, PlannedWrites, PlantResult, PlantingDetails, PlantingRequest, PlantingTarget, ProfileState, VerifyResult, WithdrawContext } from '../target.ts';
+import type { PlannedStep, PlannedWrites, PlantResult, PlantingDetails, PlantingRequest, PlantingTarget, ProfileState, SampleOptions, VerifyResult, WithdrawContext } from '../target.ts';
 import { ProfileShaper } from '../profile/shaper.ts';
 import type { TargetProfile, TargetSample } from '../profile/types.ts';
 import { sampleTables, schemaHash } from './profiled.ts';
@@ -67,10 +67,10 @@ export class SqlTarget implements PlantingTarget {
     return this.profile ? { state: 'applied', learnedAt: this.profile.learnedAt } : { state: 'none' };
   }
 
-  async sample(o: { limit: number; exclude: Map<string, Set<string>> }): Promise<TargetSample> {
+  async sample(o: SampleOptions): Promise<TargetSample> {
     await this.check();
     try {
-      return await sampleTables(this.driver, this.mapping, o.limit, o.exclude);
+      return await sampleTables(this.driver, this.mapping, o.limit, o.exclude, o.onProgress);
     } catch (err) {
       throw targetError(this.name, err);
     }
