@@ -93,6 +93,8 @@ const HELD = `status <> 'released'`;
 /** Country calling codes of the countries the tracer plants in. */
 const COUNTRY_CODES: Record<string, string> = { SA: '966', US: '1' };
 
+export interface HeldBrief { rowid_: number; phone_number: string; provider_sid: string | null; friendly_name: string | null }
+
 export class NumberRepository {
   private readonly byPhoneStmt;
 
@@ -163,6 +165,17 @@ export class NumberRepository {
   /** Numbers still held on the provider (not released), oldest first. */
   held(): CanaryNumber[] {
     return (this.stmt(`SELECT * FROM canary_numbers WHERE ${HELD} ORDER BY created_at, id`).all() as NumberRow[]).map(toNumber);
+  }
+
+  /** A held number's account fields, by phone or provider sid (indexed): the simulator's restored account. */
+  heldBrief(by: 'phone' | 'sid', key: string): HeldBrief | undefined {
+    const col = by === 'phone' ? 'phone_number' : 'provider_sid';
+    return this.stmt(`SELECT rowid AS rowid_, phone_number, provider_sid, friendly_name FROM canary_numbers WHERE ${col} = ? AND ${HELD}`).get(key) as HeldBrief | undefined;
+  }
+
+  heldBriefPage(afterRowid: number, limit: number): HeldBrief[] {
+    return this.stmt(`SELECT rowid AS rowid_, phone_number, provider_sid, friendly_name FROM canary_numbers WHERE ${HELD} AND rowid > ? ORDER BY rowid LIMIT ?`)
+      .all(afterRowid, limit) as HeldBrief[];
   }
 
   /** One page of held numbers in storage order (rowid: indexed, so paging a large pool stays cheap). */
