@@ -172,3 +172,19 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.once('error', reject);
   });
 }
+
+/**
+ * Reads a body past without keeping it (a forgery's): resolves with its size, or with `limit + 1`
+ * as soon as it passes the limit (the rest is still drained, so the connection stays usable).
+ */
+export function discardBody(req: IncomingMessage, limit: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) resolve(limit + 1); // answered now; the rest drains into nothing
+    });
+    req.once('end', () => resolve(Math.min(size, limit + 1)));
+    req.once('error', reject);
+  });
+}

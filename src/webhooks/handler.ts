@@ -3,10 +3,12 @@ import { AppError, describeIssues } from '../errors.ts';
 import { smsParams, statusParams, voiceParams } from '../hits/params.ts';
 import type { Logger } from '../log.ts';
 import type { Forgery, WebhookService } from './service.ts';
-import { BodyTooLarge, isTwilioSigned, isTwilioSignedBytes, isUtf8Form, parseForm, plausibleSignature, readBody, type FormParams } from './form.ts';
+import { BodyTooLarge, discardBody, isTwilioSigned, isTwilioSignedBytes, isUtf8Form, parseForm, plausibleSignature, readBody, type FormParams } from './form.ts';
 
 const MAX_PARAMS = 1000;
 const MAX_BODY_BYTES = 100 * 1024;
+/** Above this (or with no Content-Length), a body whose signature cannot match is not read into memory. */
+const UNREAD_FORGERY_BYTES = 8 * 1024;
 
 export interface WebhookOptions {
   authToken: string;
@@ -42,6 +44,14 @@ export function webhookHandler(service: WebhookService, o: WebhookOptions) {
         throw new AppError('unsupported-media-type', 'Twilio webhooks are application/x-www-form-urlencoded', 400);
       }
       const signature = header(req, 'x-twilio-signature');
+      // A large body whose signature cannot match is not buffered at all: read past and counted.
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      if (!plausibleSignature(signature) && !(declared <= UNREAD_FORGERY_BYTES)) {
+        const bytes = await discardBody(req, MAX_BODY_BYTES);
+        if (bytes > MAX_BODY_BYTES) throw new AppError('payload-too-large', 'the request body is over 100 kB', 413);
+        const url = o.publicBaseUrl + (req.url ?? '');
+        return refuseForgery(service, res, { path, req, url, body: null, bytes, utf8: true, reason: signature ? 'signature-mismatch' : 'signature-missing' });
+      }
       const body = await readRaw(req);
       const utf8 = isUtf8Form(body);
       const url = o.publicBaseUrl + (req.url ?? '');
@@ -87,11 +97,12 @@ const NOT_UTF8 = Buffer.from(JSON.stringify({ error: 'invalid-encoding', message
  * kind's sample is kept.
  */
 function refuseForgery(service: WebhookService, res: ServerResponse, f: {
-  path: string; req: IncomingMessage; url: string; body: Buffer; utf8: boolean; reason: Forgery['reason']; params?: FormParams;
+  path: string; req: IncomingMessage; url: string; body: Buffer | null; bytes?: number; utf8: boolean; reason: Forgery['reason']; params?: FormParams;
 }): void {
+  const body = f.body;
   service.recordForgery({
     path: f.path, remoteAddr: clientAddress(f.req), reason: f.reason, url: f.url,
-    params: () => f.params ?? parseForm(f.body.toString('utf8'), MAX_PARAMS) ?? { tracerTooManyParams: 'true' },
+    params: () => f.params ?? (body ? parseForm(body.toString('utf8'), MAX_PARAMS) ?? { tracerTooManyParams: 'true' } : { tracerBodyNotRead: `${f.bytes} bytes` }),
   });
   const answer = f.utf8 ? FORGED : NOT_UTF8;
   res.writeHead(f.utf8 ? 403 : 400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': answer.length });

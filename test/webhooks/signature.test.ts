@@ -39,3 +39,38 @@ describe('webhook signatures', () => {
     expect(plausibleSignature(wrong)).toBe(true);
   });
 });
+
+describe('a large forged body', () => {
+  it('when a 60 kB body comes with a signature that cannot match, then 403, counted, its size in the sample, and the next request on the connection is served', async () => {
+    const { buildTestApp } = await import('../support/app.ts');
+    const http = await import('node:http');
+    const app = buildTestApp();
+    const server = http.createServer(app.http);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (body: string, signature: string) => new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: '/twilio/voice', method: 'POST', agent,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), 'x-twilio-signature': signature } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    try {
+      const large = `CallSid=CA1&Pad=${'x'.repeat(60_000)}`;
+      expect(await post(large, 'Zm9yZ2Vk')).toBe(403);
+      expect(await post('CallSid=CA2', 'Zm9yZ2Vk')).toBe(403);
+      app.services.securityEvents.flush();
+      const events = app.services.securityEvents.page(10).events;
+      expect(events.reduce((n, e) => n + e.count, 0)).toBe(2);
+      expect(JSON.stringify(events.map((e) => e.sample))).toContain(`"tracerBodyNotRead":"${large.length} bytes"`);
+      expect(app.services.db.prepare('SELECT count(*) FROM hits').pluck().get()).toBe(0);
+    } finally {
+      agent.destroy();
+      await new Promise((r) => server.close(r));
+      await app.dispose();
+    }
+  });
+});
