@@ -81,3 +81,23 @@ describe('evidence checkpoints sent to alert outputs', () => {
     expect(receiver.received).toHaveLength(1);
   });
 });
+
+describe('the server checkpoints at stop', () => {
+  it('when the server stops, then its last checkpoint reaches the outputs before the store closes', async () => {
+    const { startServer } = await import('../../src/server.ts');
+    const { loadConfig } = await import('../../src/config.ts');
+    const { createLogger } = await import('../../src/log.ts');
+    const { AUTH_TOKEN, tempDir } = await import('../support/app.ts');
+    const dir = tempDir('tracer-stop-');
+    const config = loadConfig({
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_BASE_URL: 'https://tracer.example.org', TRACER_DB: path.join(dir, 'tracer.db'), UTILITY_DB: path.join(dir, 'u.db'),
+      UTILITY_SAMPLE_CUSTOMERS: '20', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', OUTBOUND_ALLOWLIST: '127.0.0.1', EVIDENCE_CHECKPOINT_MINUTES: '60',
+    });
+    const running = await startServer({ config, logger: createLogger('silent') });
+    await running.app.services.alerts.add({ kind: 'webhook', name: 'anchor', url: receiver.url, events: ['evidence-checkpoint'] });
+    running.app.services.channels.create({ name: 'A', kind: 'crm' }); // the head moves
+    await running.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(receiver.received.map((r) => r.json?.event)).toEqual(['evidence-checkpoint']);
+  });
+});
