@@ -234,8 +234,9 @@ export class NumberRepository {
   }
 
   /** Numbers canaries hold now (assigned), for the spread of prefixes. */
-  assignedPhones(country: string): string[] {
-    return this.stmt(`SELECT phone_number FROM canary_numbers WHERE country = ? AND status = 'assigned'`).pluck().all(country) as string[];
+  /** Streamed: the spread's first count walks every assigned number without holding them all. */
+  assignedPhones(country: string): IterableIterator<string> {
+    return this.stmt(`SELECT phone_number FROM canary_numbers WHERE country = ? AND status = 'assigned'`).pluck().iterate(country) as IterableIterator<string>;
   }
 
   markAssigned(id: string, at: string): void {
