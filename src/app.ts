@@ -65,8 +65,10 @@ export type Services = ReturnType<typeof buildServices>;
 
 function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, extraTargets: PlantingTarget[], numberProvider?: NumberProvider, alertOverrides?: AlertOverrides) {
   const evidence = new EvidenceLog(db);
-  const evidenceService = new EvidenceService({ log: evidence, clock, keyFile: config.evidence.keyFile, checkpointFile: config.evidence.checkpointFile });
   const outbox = new Outbox(db, clock, log);
+  const evidenceService = new EvidenceService({
+    log: evidence, clock, keyFile: config.evidence.keyFile, checkpointFile: config.evidence.checkpointFile, publish: eventPublisher(outbox),
+  });
   const numbers = new NumberRepository(db);
   const canaryRepo = new CanaryRepository(db);
   const channelRepo = new ChannelRepository(db);

@@ -85,7 +85,11 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
         server.closeIdleConnections();
       });
       await services.outbox.drain().catch(() => 0);
-      if (checkpoints) checkpoint();
+      if (checkpoints) {
+        checkpoint();
+        // The stop's checkpoint goes to the alert outputs that take it now, not at the next start.
+        await services.outbox.drain().catch(() => 0);
+      }
       await app.close();
     },
   };

@@ -16,7 +16,10 @@ function tampers(): Tamper[] {
   const list: Tamper[] = [];
   const edit = (table: string, col: string, where: string) => (db: Database.Database) => {
     const row = db.prepare(`SELECT rowid AS rid, ${col} AS v FROM ${table} ${where} LIMIT 1`).get() as { rid: number; v: unknown };
-    const swaps: Record<string, Record<string, string>> = { kind: { call: 'sms', sms: 'call' }, status: { planted: 'withdrawn', withdrawn: 'planted' } };
+    const swaps: Record<string, Record<string, string>> = {
+      kind: { call: 'sms', sms: 'call', hit: 'channel' },
+      status: { planted: 'withdrawn', withdrawn: 'planted', accepted: 'proposed', proposed: 'accepted', reported: 'open', open: 'closed' },
+    };
     const v = swaps[col]?.[String(row.v)] ?? (row.v === null ? 'x' : typeof row.v === 'number' ? row.v + 1000
       : col === 'raw' ? JSON.stringify({ ...JSON.parse(String(row.v)), From: '+1' }) : `${row.v}x`);
     db.prepare(`UPDATE ${table} SET ${col} = ? WHERE rowid = ?`).run(v, row.rid);
@@ -30,6 +33,20 @@ function tampers(): Tamper[] {
     }
     list.push({ name: `${table}: a row deleted`, sql: (db) => db.prepare(`DELETE FROM ${table} WHERE rowid = (SELECT min(rowid) FROM ${table})`).run() });
   }
+  // The children of a party or a case are part of its fact.
+  for (const [table, col] of [['party_numbers', 'phone_number'], ['party_notes', 'text'], ['case_links', 'ref'], ['case_notes', 'text']] as const) {
+    list.push({ name: `${table}.${col} edited`, sql: edit(table, col, '') });
+    list.push({ name: `${table}: a row deleted`, sql: (db) => db.prepare(`DELETE FROM ${table} WHERE rowid = (SELECT min(rowid) FROM ${table})`).run() });
+  }
+  list.push({ name: 'party_numbers: a number moved to another party', sql: (db) => db.prepare(
+    'UPDATE party_numbers SET party_id = (SELECT max(id) FROM parties) WHERE rowid = (SELECT min(rowid) FROM party_numbers WHERE party_id <> (SELECT max(id) FROM parties))').run() });
+  list.push({ name: 'parties: a party merged away put back', sql: (db) => db.prepare(
+    `INSERT INTO parties (id, name, status, grounds, created_at, updated_at)
+     SELECT subject, 'Firm B', 'accepted', '[]', at, at FROM evidence_log WHERE kind = 'party-merged-away' LIMIT 1`).run() });
+  list.push({ name: 'hit_notes: a row inserted', sql: (db) => db.prepare(
+    "INSERT INTO hit_notes (hit_id, at, actor, text) SELECT id, received_at, 'x', 'forged' FROM hits LIMIT 1").run() });
+  list.push({ name: 'cases: a row inserted', sql: (db) => db.prepare(
+    "INSERT INTO cases (id, title, status, created_by, created_at, updated_at) VALUES ('case_x', 'x', 'open', 'x', '2026-11-28T10:00:00.000Z', '2026-11-28T10:00:00.000Z')").run() });
   list.push({ name: 'hits: a row inserted', sql: (db) => db.prepare(`INSERT INTO hits (id, kind, provider_sid, from_number, to_number, received_at, classification, raw) VALUES ('hit_x', 'call', 'CAx', '+1', '+2', '2026-11-28T10:00:00.000Z', 'unmatched', '{}')`).run() });
   list.push({ name: 'call_status_events: a row inserted', sql: (db) => db.prepare(`INSERT INTO call_status_events (call_sid, call_status, received_at, raw) VALUES ('CAx', 'completed', '2026-11-28T10:00:00.000Z', '{}')`).run() });
   list.push({ name: 'hits: rows reordered (one moved to the end)', sql: (db) => {
@@ -58,9 +75,13 @@ function tampers(): Tamper[] {
   return list;
 }
 
-/** One store with hits, status events and plantings (planted and withdrawn). */
+/**
+ * One store with hits, status events, plantings (planted and withdrawn), a learned profile, and
+ * investigators' acts: parties created, noted, merged and split, a hit note, a case linked and noted.
+ */
 async function seedStore(): Promise<string> {
-  const t = localTracer();
+  const t = localTracer({ UTILITY_SAMPLE_CUSTOMERS: '100' });
+  await t.app.services.profiles.learn('utility-sample');
   const ch = t.app.services.channels.create({ name: 'Tamper channel', kind: 'crm' });
   const canaries = await t.app.services.canaries.create({ channelIds: [ch.id], count: 3 });
   t.advanceMinutes(5);
@@ -71,6 +92,18 @@ async function seedStore(): Promise<string> {
     await request(t.app.http).post('/twilio/status').type('form').set('X-Twilio-Signature', sign('https://tracer.drill.example/twilio/status', s)).send(s);
   }
   await t.app.services.plantings.withdrawCanary(canaries[2]!.id);
+  const s = t.app.services;
+  const a = s.parties.create({ name: 'Firm A', numbers: ['+966501112233', '+966501112234', '+966501112235'] }, 'drill');
+  const b = s.parties.create({ name: 'Firm B', numbers: ['+966507770009'] }, 'drill');
+  s.parties.note(a.id, { text: 'same script' }, 'drill');
+  s.parties.merge(a.id, { from: [b.id] }, 'drill');
+  s.parties.split(a.id, { numbers: ['+966501112235'], name: 'Firm A2' }, 'drill');
+  const hitId = s.db.prepare('SELECT id FROM hits ORDER BY rowid LIMIT 1').pluck().get() as string;
+  s.parties.noteHit(hitId, { text: 'asked for the account number' }, 'drill');
+  const who = { actor: 'drill', role: 'investigator' };
+  const c = s.cases.create({ title: 'Tamper case', channelIds: [ch.id], hitIds: [hitId] }, who);
+  s.cases.addNote(c.id, { text: 'called twice' }, who);
+  s.cases.update(c.id, { status: 'reported' }, who);
   await t.app.close();
   return t.dir;
 }
@@ -88,7 +121,7 @@ export async function run(_o: DrillOptions): Promise<DrillResult> {
     if (process.env.DRILL_DEBUG) process.stdout.write(`${t.name}: ${r.message}\n`);
   }
   fs.rmSync(source, { recursive: true, force: true });
-  return { ok: failures.length === 0, figure: `${caught} of ${list.length} tamperings caught by evidence verify (every fact column of hits, call_status_events, plantings; rows deleted, inserted, reordered; the log edited, cut, forged, re-chained)`, details: failures };
+  return { ok: failures.length === 0, figure: `${caught} of ${list.length} tamperings caught by evidence verify (every fact column of hits, call_status_events, plantings, target_profiles, parties, cases, hit_notes and the parties' and cases' numbers, notes, links; rows deleted, inserted, reordered, put back; the log edited, cut, forged, re-chained)`, details: failures };
 }
 
 async function verifyCopy(source: string, t: Tamper | null, checkpointFirst: boolean): Promise<{ ok: boolean; message: string }> {

@@ -161,6 +161,12 @@ export function eventAlert(id: string, e: Exclude<TracerEvent, { kind: 'hit-stor
     }
     case 'forged-burst':
       return { ...base, summary: `${e.count} forged webhook${e.count === 1 ? '' : 's'} refused in ${Math.round(e.windowSeconds)} s${e.path ? ` on ${clean(e.path, 40)}` : ''}` };
+    case 'evidence-checkpoint': {
+      const c = e.checkpoint;
+      // Every field in the one line, so chat and mail receivers keep the whole anchor too.
+      return { ...base, checkpoint: c,
+        summary: `Evidence checkpoint: entry ${c.seq}, head ${c.hash}, at ${c.at}, key ${c.keyFingerprint}, signature ${c.signature}` };
+    }
   }
 }
 

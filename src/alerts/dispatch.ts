@@ -30,7 +30,9 @@ export interface DispatchDeps {
 }
 
 const subscribed = (o: AlertOutput, e: TracerEvent, s: Severity) =>
-  (o.events === null || o.events.includes(e.kind)) && severityRank(s) >= severityRank(o.minSeverity);
+  // A checkpoint is an anchor, not an alarm: outputs that name it get it whatever their minimum.
+  e.kind === 'evidence-checkpoint' ? o.events?.includes(e.kind) === true
+    : (o.events === null || o.events.includes(e.kind)) && severityRank(s) >= severityRank(o.minSeverity);
 
 export class AlertDispatcher {
   constructor(private readonly d: DispatchDeps) {}

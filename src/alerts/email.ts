@@ -60,6 +60,8 @@ export function renderEmail(a: Alert, language: AlertLanguage): RenderedEmail {
     a.canaryNumberLast4 && { label: t.number, value: a.canaryNumberLast4 },
     { label: t.severity, value: language === 'ar' ? (SEVERITY_AR[a.severity] ?? a.severity) : a.severity },
     { label: t.when, value: a.occurredAt },
+    // The line to append to a checkpoint file for `tracer evidence verify --checkpoints`.
+    a.checkpoint && { label: 'Checkpoint', value: JSON.stringify(a.checkpoint) },
   ].filter(Boolean);
   const ctx = {
     lang: language, dir: language === 'ar' ? 'rtl' : 'ltr', t, heading: `${t.subject}: ${kind}`, line, rows, url: a.url,

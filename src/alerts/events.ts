@@ -10,6 +10,9 @@
 //   number-release-failed  src/numbers/lifecycle.ts, when a release fails
 //   budget-near-cap        src/numbers/provisioning.ts, when held numbers first pass 80 % of the monthly budget
 //   forged-burst           webhooks, when forged requests come in a burst
+//   evidence-checkpoint    src/evidence/service.ts, each signed checkpoint (schedule or on demand):
+//                          sent only to outputs that name it in their events, so the anchor also
+//                          lives where whoever holds the store cannot reach
 import { z } from 'zod';
 import type { Outbox } from '../outbox/outbox.ts';
 
@@ -56,6 +59,13 @@ export const eventSchema = z.discriminatedUnion('kind', [
     path: z.string().optional(),
     remoteAddrs: z.array(z.string()).max(20).optional(),
   }),
+  z.object({
+    kind: z.literal('evidence-checkpoint'),
+    // The checkpoint as its file line holds it: a receiver can append it to a checkpoint file.
+    checkpoint: z.object({
+      v: z.literal(1), seq: z.number().int().min(0), hash: z.string(), at: z.string(), keyFingerprint: z.string(), signature: z.string(),
+    }),
+  }),
 ]);
 
 export type TracerEvent = z.infer<typeof eventSchema>;
@@ -98,5 +108,7 @@ export function severityOf(event: TracerEvent, hitClassification?: string): Seve
     case 'number-release-failed':
     case 'budget-near-cap':
       return 'medium';
+    case 'evidence-checkpoint':
+      return 'info';
   }
 }

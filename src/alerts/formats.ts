@@ -15,6 +15,7 @@ export function webhookBody(a: Alert): Record<string, unknown> {
     id: a.id, event: a.event, severity: a.severity, occurredAt: a.occurredAt, summary: a.summary,
     channel: a.channel, channels: a.channels, canaryNumberLast4: a.canaryNumberLast4, caller: a.caller,
     verdict: a.verdict, url: a.url, hitId: a.hitId, digest: a.digest, test: a.test ?? false,
+    ...(a.checkpoint ? { checkpoint: a.checkpoint } : {}),
   };
 }
 

@@ -63,6 +63,8 @@ export interface Alert {
   minutesAfterPlanting?: number | null;
   /** Set on a digest: what a throttle window merged. */
   digest: AlertDigest | null;
+  /** Set on an evidence checkpoint: the signed line, as the checkpoint file holds it. */
+  checkpoint?: { v: 1; seq: number; hash: string; at: string; keyFingerprint: string; signature: string };
   test?: boolean;
 }
 

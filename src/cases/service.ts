@@ -65,7 +65,7 @@ export class CaseService {
       notice: {}, createdBy: who.actor, createdAt: at, updatedAt: at };
     this.d.db.transaction(() => {
       this.repo.insert(c);
-      this.d.evidence.append(at, 'case-opened', c.id, { by: who.actor, role: who.role, title: c.title, descriptionSha256: sha256(c.description), assignee: c.assignee });
+      this.d.evidence.append(at, 'case-opened', c.id, { by: who.actor, role: who.role, title: c.title, descriptionSha256: sha256(c.description), assignee: c.assignee }, this.fact(c.id));
       this.linkAll(c.id, o, who, at);
     })();
     return this.detail(c.id);
@@ -89,7 +89,7 @@ export class CaseService {
     this.d.db.transaction(() => {
       this.repo.update(next);
       this.d.evidence.append(at, 'case-updated', id, { by: who.actor, role: who.role, changed, status: next.status, assignee: next.assignee,
-        noticeSha256: sha256(JSON.stringify(next.notice)) });
+        noticeSha256: sha256(JSON.stringify(next.notice)) }, this.fact(id));
     })();
     return this.detail(id);
   }
@@ -101,7 +101,7 @@ export class CaseService {
     const noteId = this.d.db.transaction(() => {
       const n = this.repo.addNote(id, who.actor, body, at);
       // The text itself is in the bundle's notes file; its hash here binds it to the chain.
-      this.d.evidence.append(at, 'case-note', id, { by: who.actor, role: who.role, noteId: n, textSha256: sha256(body) });
+      this.d.evidence.append(at, 'case-note', id, { by: who.actor, role: who.role, noteId: n, textSha256: sha256(body) }, this.fact(id));
       return n;
     })();
     return { id: noteId, author: who.actor, text: body, createdAt: at };
@@ -111,7 +111,7 @@ export class CaseService {
   recordAct(id: string, kind: 'case-report' | 'case-bundle', who: Actor, payload: Record<string, unknown>): void {
     const at = this.d.clock().toISOString();
     this.d.db.transaction(() => {
-      this.d.evidence.append(at, kind, id, { by: who.actor, role: who.role, ...payload });
+      this.d.evidence.append(at, kind, id, { by: who.actor, role: who.role, ...payload }, this.fact(id));
       this.d.audit.record(who.actor, who.role, kind, id);
     })();
   }
@@ -136,6 +136,11 @@ export class CaseService {
     return c;
   }
 
+  /** Every act binds the case as it now stands, its links and notes included (src/evidence/facts.ts). */
+  private fact(id: string) {
+    return { table: 'cases', id } as const;
+  }
+
   private linkAll(id: string, o: z.output<typeof linkInput>, who: Actor, at: string): void {
     // A party the caller names that does not exist is a bad request (as on /parties: unknown-party),
     // checked before anything is linked; the transaction undoes the rest if a later ref is unknown.
@@ -147,7 +152,7 @@ export class CaseService {
       for (const ref of refs) {
         if (!this.repo.exists(table, ref)) throw notFound(kind, ref);
         if (!this.repo.link(id, kind, ref, who.actor, at)) continue;
-        this.d.evidence.append(at, 'case-linked', id, { by: who.actor, role: who.role, kind, ref });
+        this.d.evidence.append(at, 'case-linked', id, { by: who.actor, role: who.role, kind, ref }, this.fact(id));
         // A channel or campaign brings its canaries into the case, a hit or a party's calls name some: a registry read.
         this.d.audit.record(who.actor, who.role, `case-link-${kind}`, `${id}:${ref}`);
       }

@@ -5,12 +5,15 @@ import { loadOrCreateInstanceKey, type InstanceKey } from '../keys/instance-key.
 import { appendCheckpoint, lastCheckpoint, readCheckpoints, signCheckpoint, type Checkpoint } from './checkpoints.ts';
 import type { EvidenceEntry, EvidenceFilter, EvidenceLog } from './log.ts';
 import type { VerifyReport } from './verify.ts';
+import type { EventPublisher } from '../alerts/events.ts';
 
 export interface EvidenceServiceDeps {
   log: EvidenceLog;
   clock: () => Date;
   keyFile: string;
   checkpointFile: string;
+  /** Sends each new checkpoint to the alert outputs that take it (an anchor outside the instance). */
+  publish?: EventPublisher;
 }
 
 export class EvidenceService {
@@ -61,6 +64,8 @@ export class EvidenceService {
     if (!o.force && last && last.seq === head.seq && last.hash === head.hash) return { checkpoint: last, written: false, file: this.d.checkpointFile };
     const c = signCheckpoint(this.instanceKey(), head, this.d.clock().toISOString());
     appendCheckpoint(this.d.checkpointFile, c);
+    // After the file: the outbox row is the copy that leaves the machine, sent by the server's drain.
+    this.d.publish?.({ kind: 'evidence-checkpoint', checkpoint: c }, c.at);
     return { checkpoint: c, written: true, file: this.d.checkpointFile };
   }
 }

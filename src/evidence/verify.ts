@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { entryHash, GENESIS_HASH, type EvidenceRow } from './chain.ts';
 import { checkpointSignedBy, type Checkpoint } from './checkpoints.ts';
-import { factHash, type FactTableName } from './facts.ts';
+import { BOUND_TABLES, factHash, type FactTableName } from './facts.ts';
+import { verifyBound } from './verify-bound.ts';
 import { verifyPlantings } from './verify-plantings.ts';
 
 export type ProblemCheck = 'chain' | 'data' | 'presence' | 'order' | 'missing-at-end' | 'checkpoint';
@@ -32,6 +33,11 @@ export interface VerifyReport {
   headHash: string;
   /** Rows checked per fact table. */
   facts: Record<string, number>;
+  /**
+   * Rows that predate binding, per table: bound as found when the store was upgraded, so any change
+   * since is caught, but what happened to them before cannot be proven. Zero on stores made since.
+   */
+  unproven: Record<string, number>;
   checkpoints: { given: number; matched: number };
   firstProblem: Problem | null;
   problems: Problem[];
@@ -58,11 +64,17 @@ export function verifyEvidence(db: Db, o: VerifyOptions = {}): VerifyReport {
     call_status_events: verifyAppendOnly(db, problems, STATUS_EVENTS),
     plantings: verifyPlantings(db, problems),
   };
+  const unproven: Record<string, number> = {};
+  for (const table of BOUND_TABLES) {
+    const r = verifyBound(db, problems, table);
+    facts[table] = r.checked;
+    if (r.unproven > 0) unproven[table] = r.unproven;
+  }
   const matched = checkCheckpoints(db, problems, chain.head, o);
   const list = problems.list;
   const brokenAt = list.find((p) => p.check === 'chain')?.seq;
   return {
-    ok: list.length === 0, entries: chain.entries, headSeq: chain.head.seq, headHash: chain.head.hash, facts,
+    ok: list.length === 0, entries: chain.entries, headSeq: chain.head.seq, headHash: chain.head.hash, facts, unproven,
     checkpoints: { given: o.checkpoints?.length ?? 0, matched }, firstProblem: list[0] ?? null, problems: list,
     ...(brokenAt !== undefined ? { brokenAt } : {}),
   };

@@ -79,6 +79,8 @@ export interface NumberProvider {
   purchase(request: PurchaseRequest): Promise<OwnedNumber>;
   release(providerSid: string): Promise<void>;
   listOwned(): Promise<OwnedNumber[]>;
+  /** The same, a page at a time: what a reconcile of a large account walks, holding one page. */
+  ownedPages(pageSize?: number): AsyncIterable<OwnedNumber[]>;
   updateWebhooks(providerSid: string, webhooks: WebhookUrls): Promise<OwnedNumber>;
   /** Inbound calls to `to` since `since` (ISO), oldest first. */
   listCalls(to: string, since: string | null): Promise<ProviderCall[]>;

@@ -55,6 +55,8 @@ const BATCH = 500;
 /** Report lists are capped (counts are not): memory must not grow with the pool. */
 const REPORT_LIST_CAP = 100;
 
+let runs = 0;
+
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class NumberReconciler {
@@ -68,50 +70,76 @@ export class NumberReconciler {
   }
 
   /**
-   * In batches of BATCH held numbers, paged from the store: each batch's writes (flags, evidence,
-   * backfill cursors) commit in one transaction, then the loop yields so webhooks are served while
-   * a large pool is reconciled. Memory holds one page, not the pool. Each number is checked against
-   * the account, then backfilled; onProgress hears each stage finish it (for a bar; it must not throw).
+   * Walks the account a page at a time (the provider's paging) and each page's numbers against the
+   * store by key: a held number seen gets its webhooks checked and its calls backfilled, and is
+   * marked seen in a temporary table; a number the tracer does not hold is counted as untracked.
+   * Then the held numbers never seen are flagged missing, paged from the store. Each page's writes
+   * commit in one transaction and the loop yields between pages, so webhooks are served while a
+   * large pool is reconciled. Memory holds one page, never the pool or the account. onProgress hears
+   * each number reconciled (checked, or flagged missing) and each backfilled (for a bar; it must not throw).
    */
   async reconcile(onProgress?: (p: ReconcileProgress) => void): Promise<ReconcileReport> {
     const now = this.d.clock().toISOString();
-    const owned = await this.d.provider.listOwned();
     const report: ReconcileReport = {
-      checkedAt: now, onAccount: owned.length, held: 0, missing: [], returned: [], webhooksFixed: [],
+      checkedAt: now, onAccount: 0, held: 0, missing: [], returned: [], webhooksFixed: [],
       untracked: [], backfilled: { calls: 0, messages: 0 }, failures: [],
       totals: { missing: 0, returned: 0, webhooksFixed: 0, untracked: 0, failures: 0 },
     };
-    const bySid = new Map(owned.map((o) => [o.providerSid, o]));
-    const byPhone = new Map(owned.map((o) => [o.phoneNumber, o]));
+    // TEMP: this connection only, spilled to disk by SQLite, gone with the connection; one per run,
+    // so a reconcile asked for while the start-up one runs keeps its own.
+    const seenTable = `temp.reconcile_seen_${++runs}`;
+    this.d.db.exec(`CREATE TABLE ${seenTable} (id TEXT PRIMARY KEY)`);
+    const markSeen = this.d.db.prepare(`INSERT OR IGNORE INTO ${seenTable} (id) VALUES (?)`);
+    const isSeen = this.d.db.prepare(`SELECT 1 FROM ${seenTable} WHERE id = ?`).pluck();
     // Counted once for the bar; a number bought meanwhile is still reconciled (done may pass it).
     const total = onProgress ? this.d.repo.heldCount() : 0;
     const told = (stage: ReconcileProgress['stage'], done: number) => onProgress?.({ stage, done, total: Math.max(total, done) });
+    let reconciled = 0;
     let backfilled = 0;
-    for (let after = 0; !this.stopped; ) {
-      const page = this.d.repo.heldPage(after, BATCH);
-      if (page.length === 0) break;
-      after = page.at(-1)!.rowid;
-      const writes: Array<() => void> = [];
-      for (const n of page) {
-        report.held++;
-        const account = (n.providerSid ? bySid.get(n.providerSid) : undefined) ?? byPhone.get(n.phoneNumber);
-        if (!account) {
-          this.flagMissing(n, now, report, writes);
-        } else {
+    try {
+      for await (const accountPage of this.d.provider.ownedPages(BATCH)) {
+        if (this.stopped) return report;
+        report.onAccount += accountPage.length;
+        const writes: Array<() => void> = [];
+        const seen = new Set<string>();
+        for (const account of accountPage) {
+          const n = this.d.repo.findBySid(account.providerSid) ?? this.d.repo.findByPhone(account.phoneNumber);
+          if (!n) {
+            report.totals.untracked++;
+            if (report.untracked.length < REPORT_LIST_CAP) report.untracked.push(account.phoneNumber);
+            continue;
+          }
+          if (n.status === 'released' || seen.has(n.id)) continue;
+          seen.add(n.id);
           if (n.missingSince) this.clearMissing(n, now, report, writes);
           await this.fixWebhooks(n, account, now, report, writes);
+          told('reconcile', ++reconciled);
+          await this.backfill(n, now, report, writes);
+          told('backfill', ++backfilled);
         }
-        told('reconcile', report.held);
-        if (account) await this.backfill(n, now, report, writes);
-        told('backfill', ++backfilled);
+        this.d.db.transaction(() => {
+          for (const id of seen) markSeen.run(id);
+          writes.forEach((w) => w());
+        })();
+        await yieldToLoop();
       }
-      this.d.db.transaction(() => writes.forEach((w) => w()))();
-      await yieldToLoop();
-    }
-    for (const o of owned) {
-      if (this.d.repo.findByPhone(o.phoneNumber) || this.d.repo.findBySid(o.providerSid)) continue;
-      report.totals.untracked++;
-      if (report.untracked.length < REPORT_LIST_CAP) report.untracked.push(o.phoneNumber);
+      for (let after = 0; !this.stopped; ) {
+        const page = this.d.repo.heldPage(after, BATCH);
+        if (page.length === 0) break;
+        after = page.at(-1)!.rowid;
+        report.held += page.length;
+        const writes: Array<() => void> = [];
+        for (const n of page) {
+          if (isSeen.get(n.id)) continue;
+          this.flagMissing(n, now, report, writes);
+          told('reconcile', ++reconciled);
+        }
+        this.d.db.transaction(() => writes.forEach((w) => w()))();
+        await yieldToLoop();
+      }
+    } finally {
+      // The store may have closed under a stopped run.
+      if (this.d.db.open) this.d.db.exec(`DROP TABLE IF EXISTS ${seenTable}`);
     }
     report.untracked.sort();
     return report;

@@ -93,6 +93,8 @@ const HELD = `status <> 'released'`;
 /** Country calling codes of the countries the tracer plants in. */
 const COUNTRY_CODES: Record<string, string> = { SA: '966', US: '1' };
 
+export interface HeldBrief { rowid_: number; phone_number: string; provider_sid: string | null; friendly_name: string | null }
+
 export class NumberRepository {
   private readonly byPhoneStmt;
 
@@ -165,6 +167,17 @@ export class NumberRepository {
     return (this.stmt(`SELECT * FROM canary_numbers WHERE ${HELD} ORDER BY created_at, id`).all() as NumberRow[]).map(toNumber);
   }
 
+  /** A held number's account fields, by phone or provider sid (indexed): the simulator's restored account. */
+  heldBrief(by: 'phone' | 'sid', key: string): HeldBrief | undefined {
+    const col = by === 'phone' ? 'phone_number' : 'provider_sid';
+    return this.stmt(`SELECT rowid AS rowid_, phone_number, provider_sid, friendly_name FROM canary_numbers WHERE ${col} = ? AND ${HELD}`).get(key) as HeldBrief | undefined;
+  }
+
+  heldBriefPage(afterRowid: number, limit: number): HeldBrief[] {
+    return this.stmt(`SELECT rowid AS rowid_, phone_number, provider_sid, friendly_name FROM canary_numbers WHERE ${HELD} AND rowid > ? ORDER BY rowid LIMIT ?`)
+      .all(afterRowid, limit) as HeldBrief[];
+  }
+
   /** One page of held numbers in storage order (rowid: indexed, so paging a large pool stays cheap). */
   heldCount(): number {
     return this.stmt(`SELECT count(*) FROM canary_numbers WHERE ${HELD}`).pluck().get() as number;
@@ -225,8 +238,9 @@ export class NumberRepository {
   }
 
   /** Numbers canaries hold now (assigned), for the spread of prefixes. */
-  assignedPhones(country: string): string[] {
-    return this.stmt(`SELECT phone_number FROM canary_numbers WHERE country = ? AND status = 'assigned'`).pluck().all(country) as string[];
+  /** Streamed: the spread's first count walks every assigned number without holding them all. */
+  assignedPhones(country: string): IterableIterator<string> {
+    return this.stmt(`SELECT phone_number FROM canary_numbers WHERE country = ? AND status = 'assigned'`).pluck().iterate(country) as IterableIterator<string>;
   }
 
   markAssigned(id: string, at: string): void {

@@ -2,8 +2,10 @@
 // messages exist only when the simulator records them here.
 //
 // State is in memory and dies with the process. The tracer's own store is the source of truth:
-// after a restart the composition root passes the pool's numbers back in (`owned`), otherwise a
-// reconcile would find every number gone.
+// after a restart the composition root hands the simulator a view of the numbers the store holds
+// (`restored`), read when asked, so start-up memory does not grow with the pool; otherwise a
+// reconcile would find every number gone. Only numbers bought, changed or released in this
+// process are kept in memory.
 import { createHash, randomInt } from 'node:crypto';
 import { Faker, base, en } from '@faker-js/faker';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
@@ -59,14 +61,24 @@ export interface SimulatedProviderOptions {
   prices?: readonly PriceTableEntry[];
   /** Countries whose numbers cannot be bought without a regulatory bundle (default: SA). */
   bundleRequiredCountries?: readonly string[];
-  /** Numbers already owned, e.g. restored from the tracer's store at start-up. */
+  /** Numbers already owned, copied into memory (tests). */
   owned?: readonly OwnedNumber[];
+  /** Numbers already owned, read from the tracer's store when asked (the server). */
+  restored?: RestoredNumbers;
   now?: () => Date;
 }
 
 export type InboundEvent =
   | { kind: 'call'; from: string; to: string; sid?: string; at?: string; status?: string; durationSeconds?: number }
   | { kind: 'sms'; from: string; to: string; body: string; sid?: string; at?: string };
+
+/** Numbers owned before this process, looked up in the tracer's store rather than copied. */
+export interface RestoredNumbers {
+  bySid(providerSid: string): OwnedNumber | undefined;
+  byPhone(phoneNumber: string): OwnedNumber | undefined;
+  /** One page in a stable order after `cursor` (0: from the start); `next` is null at the end. */
+  page(cursor: number, limit: number): { numbers: OwnedNumber[]; next: number | null };
+}
 
 interface Range {
   country: string;
@@ -83,6 +95,9 @@ export class SimulatedProvider implements NumberProvider {
   private readonly now: () => Date;
   private readonly owned = new Map<string, OwnedNumber>();
   private readonly ownedPhones = new Set<string>();
+  private readonly restored: RestoredNumbers | undefined;
+  /** Restored numbers released in this process (their store row may not say so yet). */
+  private readonly releasedSids = new Set<string>();
   private readonly calls: ProviderCall[] = [];
   private readonly messages: ProviderMessage[] = [];
   private sequence = 0;
@@ -93,10 +108,37 @@ export class SimulatedProvider implements NumberProvider {
     this.bundleRequired = new Set((options.bundleRequiredCountries ?? ['SA']).map((c) => c.toUpperCase()));
     this.now = options.now ?? (() => new Date());
     for (const number of options.owned ?? []) this.keep(structuredClone(number));
+    this.restored = options.restored;
+  }
+
+  /** Numbers held in memory: those bought, changed or released in this process, never the restored pool. */
+  get numbersInMemory(): number {
+    return this.owned.size;
+  }
+
+  /** A restored number still owned and not yet in memory. */
+  private restoredLive(n: OwnedNumber | undefined): OwnedNumber | undefined {
+    return n && !this.releasedSids.has(n.providerSid) && !this.owned.has(n.providerSid) ? n : undefined;
+  }
+
+  private ownsPhone(phoneNumber: string): boolean {
+    return this.ownedPhones.has(phoneNumber) || this.restoredLive(this.restored?.byPhone(phoneNumber)) !== undefined;
+  }
+
+  /** The account's numbers a page at a time: memory holds one page, however many are owned. */
+  async *ownedPages(pageSize = 500): AsyncIterable<OwnedNumber[]> {
+    const inMemory = [...this.owned.values()];
+    for (let i = 0; i < inMemory.length; i += pageSize) yield inMemory.slice(i, i + pageSize).map((n) => structuredClone(n));
+    for (let cursor: number | null = 0; this.restored && cursor !== null; ) {
+      const page = this.restored.page(cursor, pageSize);
+      const live = page.numbers.filter((n) => this.restoredLive(n) !== undefined);
+      if (live.length) yield live;
+      cursor = page.next;
+    }
   }
 
   async searchAvailable(search: NumberSearch): Promise<AvailableNumber[]> {
-    const taken = this.ownedPhones;
+    const taken = { has: (p: string) => this.ownsPhone(p) };
     const contains = search.contains === undefined ? undefined : containsPattern(search.contains);
     const found: AvailableNumber[] = [];
     for (const range of this.ranges) {
@@ -130,7 +172,7 @@ export class SimulatedProvider implements NumberProvider {
     nationalPrefix?: string,
   ): { owned: OwnedNumber; type: NumberType; price: { price: number; currency: string } | null } {
     const ranges = this.ranges.filter((r) => r.country === country.toUpperCase() && (nationalPrefix === undefined || nationalNumber(`+${r.from}`).startsWith(nationalPrefix)));
-    const free = (n: bigint) => !this.ownedPhones.has(`+${n}`) && isFree(`+${n}`);
+    const free = (n: bigint) => !this.ownsPhone(`+${n}`) && isFree(`+${n}`);
     for (const range of ranges) {
       const size = range.to - range.from + 1n;
       let found: bigint | undefined;
@@ -164,10 +206,13 @@ export class SimulatedProvider implements NumberProvider {
     const number = this.ownedNumber(providerSid, 'Releasing');
     this.owned.delete(providerSid);
     this.ownedPhones.delete(number.phoneNumber);
+    if (this.restored) this.releasedSids.add(providerSid);
   }
 
   async listOwned(): Promise<OwnedNumber[]> {
-    return [...this.owned.values()].map((n) => structuredClone(n));
+    const all: OwnedNumber[] = [];
+    for await (const page of this.ownedPages()) all.push(...page);
+    return all;
   }
 
   async updateWebhooks(providerSid: string, webhooks: WebhookUrls): Promise<OwnedNumber> {
@@ -216,7 +261,7 @@ export class SimulatedProvider implements NumberProvider {
   recordInbound(event: Extract<InboundEvent, { kind: 'call' }>): ProviderCall;
   recordInbound(event: Extract<InboundEvent, { kind: 'sms' }>): ProviderMessage;
   recordInbound(event: InboundEvent): ProviderCall | ProviderMessage {
-    if (!this.ownedPhones.has(event.to)) {
+    if (!this.ownsPhone(event.to)) {
       throw new ProviderError('provider-error', `${event.to} is not a number this provider owns`);
     }
     const when = event.at === undefined ? this.now() : new Date(event.at);
@@ -255,7 +300,7 @@ export class SimulatedProvider implements NumberProvider {
 
   private purchaseNow(request: PurchaseRequest): OwnedNumber {
     const range = this.rangeOf(request.phoneNumber);
-    if (range === undefined || this.ownedPhones.has(request.phoneNumber)) {
+    if (range === undefined || this.ownsPhone(request.phoneNumber)) {
       throw new ProviderError('number-unavailable', `Buying ${request.phoneNumber} failed: it is not available`);
     }
     if (this.bundleRequired.has(range.country) && request.bundleSid === undefined) {
@@ -286,7 +331,13 @@ export class SimulatedProvider implements NumberProvider {
   }
 
   private ownedNumber(providerSid: string, action: string): OwnedNumber {
-    const number = this.owned.get(providerSid);
+    let number = this.owned.get(providerSid);
+    // A restored number about to change (webhooks, release) is brought into memory.
+    const restored = number === undefined ? this.restoredLive(this.restored?.bySid(providerSid)) : undefined;
+    if (restored) {
+      number = structuredClone(restored);
+      this.keep(number);
+    }
     if (number === undefined) {
       throw new ProviderError('provider-error', `${action} ${providerSid} failed: no such number`, {
         providerStatus: 404,

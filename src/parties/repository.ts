@@ -81,8 +81,9 @@ export class PartyRepository {
     return this.db.prepare('SELECT at, actor, text FROM party_notes WHERE party_id = ? ORDER BY id').all(partyId) as PartyNote[];
   }
 
-  addHitNote(hitId: string, n: PartyNote): void {
-    this.db.prepare('INSERT INTO hit_notes (hit_id, at, actor, text) VALUES (?, ?, ?, ?)').run(hitId, n.at, n.actor, n.text);
+  /** Returns the note's id (its evidence entry binds it). */
+  addHitNote(hitId: string, n: PartyNote): number {
+    return Number(this.db.prepare('INSERT INTO hit_notes (hit_id, at, actor, text) VALUES (?, ?, ?, ?)').run(hitId, n.at, n.actor, n.text).lastInsertRowid);
   }
 
   /** Accepted parties' numbers: what the decoder reads as one caller. */

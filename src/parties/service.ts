@@ -6,6 +6,7 @@ import type { Db } from '../store/db.ts';
 import { AppError, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
+import type { FactRef } from '../evidence/facts.ts';
 import { proposeGroupings, type Proposal } from './proposals.ts';
 import { PartyRepository, type PartyRow } from './repository.ts';
 
@@ -56,7 +57,7 @@ export class PartyService {
       const made = proposals.map((g) => {
         const p: PartyRow = { id: newId('pty'), name: g.name, status: 'proposed', grounds: g.grounds, numbers: g.numbers, createdAt: this.now(), updatedAt: this.now() };
         this.repo.insert(p);
-        this.log('party-proposed', p.id, actor, { numbers: p.numbers, grounds: p.grounds, name: p.name });
+        this.log('party-proposed', p.id, actor, { numbers: p.numbers, grounds: p.grounds, name: p.name }, this.fact(p.id));
         return p;
       });
       for (const p of made) this.onProposed(p);
@@ -75,7 +76,7 @@ export class PartyService {
       }
       const p: PartyRow = { id: newId('pty'), name: n, status: 'accepted', grounds: [{ kind: 'investigator', value: actor, numbers: unique }], numbers: unique, createdAt: this.now(), updatedAt: this.now() };
       this.repo.insert(p);
-      this.log('party-created', p.id, actor, { numbers: unique, name: n });
+      this.log('party-created', p.id, actor, { numbers: unique, name: n }, this.fact(p.id));
       return p;
     });
   }
@@ -84,7 +85,7 @@ export class PartyService {
     return this.tx(() => {
       const p = this.known(id);
       this.repo.update(id, this.now(), { status: 'accepted' });
-      this.log('party-accepted', id, actor, { numbers: p.numbers, was: p.status });
+      this.log('party-accepted', id, actor, { numbers: p.numbers, was: p.status }, this.fact(id));
       return this.repo.find(id)!;
     });
   }
@@ -102,7 +103,9 @@ export class PartyService {
       }
       const grounds = [...target.grounds, ...sources.flatMap((s) => s.grounds)];
       this.repo.update(into, this.now(), { status: 'accepted', grounds });
-      this.log('party-merged', into, actor, { from: sources.map((s) => ({ id: s.id, name: s.name, numbers: s.numbers })) });
+      this.log('party-merged', into, actor, { from: sources.map((s) => ({ id: s.id, name: s.name, numbers: s.numbers })) }, this.fact(into));
+      // Each party merged away is bound as removed, so its row cannot quietly come back.
+      for (const s of sources) this.log('party-merged-away', s.id, actor, { into }, { ...this.fact(s.id), removed: true });
       return this.repo.find(into)!;
     });
   }
@@ -119,7 +122,8 @@ export class PartyService {
       this.repo.insert(q);
       this.repo.moveNumbers(off, q.id);
       this.repo.update(id, this.now(), {});
-      this.log('party-split', id, actor, { numbers: off, into: q.id, name: n });
+      this.log('party-split', id, actor, { numbers: off, into: q.id, name: n }, this.fact(id));
+      this.log('party-split-off', q.id, actor, { from: id }, this.fact(q.id));
       return { kept: this.repo.find(id)!, split: this.repo.find(q.id)! };
     });
   }
@@ -129,7 +133,7 @@ export class PartyService {
     return this.tx(() => {
       const p = this.known(id);
       this.repo.update(id, this.now(), { name: n });
-      this.log('party-renamed', id, actor, { from: p.name, to: n });
+      this.log('party-renamed', id, actor, { from: p.name, to: n }, this.fact(id));
       return this.repo.find(id)!;
     });
   }
@@ -139,7 +143,7 @@ export class PartyService {
     return this.tx(() => {
       this.known(id);
       this.repo.addNote(id, { at: this.now(), actor, text });
-      this.log('party-note', id, actor, { text });
+      this.log('party-note', id, actor, { text }, this.fact(id));
       return this.get(id);
     });
   }
@@ -150,8 +154,8 @@ export class PartyService {
     return this.tx(() => {
       const exists = this.db.prepare('SELECT 1 FROM hits WHERE id = ?').get(hitId);
       if (!exists) throw new AppError('unknown-hit', `hit ${JSON.stringify(hitId)} does not exist`, 400);
-      this.repo.addHitNote(hitId, { at: this.now(), actor, text });
-      this.log('hit-note', hitId, actor, { text });
+      const noteId = this.repo.addHitNote(hitId, { at: this.now(), actor, text });
+      this.log('hit-note', hitId, actor, { text }, { table: 'hit_notes', id: noteId });
       return { hitId, text };
     });
   }
@@ -162,8 +166,13 @@ export class PartyService {
     return p;
   }
 
-  private log(kind: string, subject: string, actor: string, payload: Record<string, unknown>): void {
-    this.evidence.append(this.now(), kind, subject, { actor, ...payload });
+  /** Every act binds the party as it now stands, its numbers and notes included (src/evidence/facts.ts). */
+  private fact(id: string) {
+    return { table: 'parties', id } as const;
+  }
+
+  private log(kind: string, subject: string, actor: string, payload: Record<string, unknown>, fact: FactRef): void {
+    this.evidence.append(this.now(), kind, subject, { actor, ...payload }, fact);
   }
 
   private now(): string {

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import querystring from 'node:querystring';
 import twilio from 'twilio';
 import { isValidUtf8 } from '../text/unicode.ts';
 
@@ -20,17 +21,81 @@ export function parseForm(body: string, maxParams: number): FormParams | null {
   return out;
 }
 
+/** A Twilio signature is base64 of an HMAC-SHA1: 28 characters. Anything else cannot match any variant. */
+const SIGNATURE_SHAPE = /^[A-Za-z0-9+/]{27}=$/;
+export const plausibleSignature = (signature: string | undefined): signature is string =>
+  signature !== undefined && SIGNATURE_SHAPE.test(signature);
+
 /**
  * The twilio SDK's own signature check. The common case — the URL exactly as configured — is one
- * HMAC with the SDK's helper; only when that fails does the SDK's full validateRequest try the
- * variants Twilio may have signed (with or without the port, escaped forms).
+ * HMAC with the SDK's helper. When that fails, the URL forms the SDK's validateRequest would try
+ * (with or without the port, normalised, legacy query escapes) are tried too, but each distinct
+ * form once: the SDK computes all six even when they are the same string, and a forged request
+ * must cost as little as a genuine one. A signature that is not 28 base64 characters costs none.
  */
 export function isTwilioSigned(authToken: string, signature: string | undefined, url: string, params: FormParams): boolean {
-  if (!signature) return false;
-  const expected = Buffer.from(twilio.getExpectedTwilioSignature(authToken, url, params as Record<string, any>));
+  if (!plausibleSignature(signature)) return false;
   const given = Buffer.from(signature);
-  if (given.length === expected.length && timingSafeEqual(given, expected)) return true;
-  return twilio.validateRequest(authToken, signature, url, params as Record<string, any>);
+  const matches = (candidate: string) => {
+    const expected = Buffer.from(twilio.getExpectedTwilioSignature(authToken, candidate, params as Record<string, any>));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+  if (matches(url)) return true;
+  return urlVariants(url).some(matches);
+}
+
+/** The other URL forms the SDK's validateRequest signs, distinct and without `url` itself; memoised per URL. */
+const variantsByUrl = new Map<string, string[]>();
+export function urlVariants(url: string): string[] {
+  let v = variantsByUrl.get(url);
+  if (v) return v;
+  let normalized: string | null = null;
+  try {
+    normalized = new URL(url).toString();
+  } catch { /* not a URL: only the as-received forms */ }
+  const forms = [removePort(url), addPort(url)];
+  if (normalized !== null) {
+    const [without, withPort] = [removePort(normalized), addPort(normalized)];
+    forms.push(without, withPort, withLegacyQuerystring(without), withLegacyQuerystring(withPort));
+  }
+  v = [...new Set(forms)].filter((f) => f !== url);
+  // Bounded: a flood of forged query strings must not grow it.
+  if (variantsByUrl.size >= 256) variantsByUrl.clear();
+  variantsByUrl.set(url, v);
+  return v;
+}
+
+// As the SDK's webhooks.js (splitUrl, addPort, removePort, withLegacyQuerystring), which it does
+// not export: the URL split without normalising, so the path keeps the characters Twilio signed.
+function splitUrl(url: string) {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i.exec(url);
+  if (!m) return null;
+  const [prefix, scheme, authority] = m as unknown as [string, string, string];
+  const userInfoEnd = authority.lastIndexOf('@');
+  const hostAndPort = authority.slice(userInfoEnd + 1);
+  const portStart = hostAndPort.indexOf(':', hostAndPort.lastIndexOf(']') + 1);
+  return {
+    scheme, userInfo: authority.slice(0, userInfoEnd + 1),
+    host: portStart === -1 ? hostAndPort : hostAndPort.slice(0, portStart),
+    port: portStart === -1 ? '' : hostAndPort.slice(portStart), rest: url.slice(prefix.length),
+  };
+}
+
+function addPort(url: string): string {
+  const p = splitUrl(url);
+  if (!p || p.port) return url;
+  return p.scheme + p.userInfo + p.host + (p.scheme.toLowerCase() === 'https://' ? ':443' : ':80') + p.rest;
+}
+
+function removePort(url: string): string {
+  const p = splitUrl(url);
+  return p ? p.scheme + p.userInfo + p.host + p.rest : url;
+}
+
+function withLegacyQuerystring(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1 || q === url.length - 1) return url;
+  return `${url.slice(0, q)}?${querystring.stringify(querystring.parse(url.slice(q + 1)))}`;
 }
 
 /** Percent-decodes one form component of a latin1-read body to the bytes it stands for ('+' is a space). */
@@ -66,7 +131,7 @@ export function isUtf8Form(body: Buffer): boolean {
  * sorted with its distinct values sorted, HMAC-SHA1, base64), on bytes. Exact URL only.
  */
 export function isTwilioSignedBytes(authToken: string, signature: string | undefined, url: string, body: Buffer): boolean {
-  if (!signature) return false;
+  if (!plausibleSignature(signature)) return false;
   const byKey = new Map<string, { key: Buffer; values: Buffer[] }>();
   for (const part of body.toString('latin1').split('&')) {
     if (part === '') continue;
@@ -104,6 +169,22 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/**
+ * Reads a body past without keeping it (a forgery's): resolves with its size, or with `limit + 1`
+ * as soon as it passes the limit (the rest is still drained, so the connection stays usable).
+ */
+export function discardBody(req: IncomingMessage, limit: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) resolve(limit + 1); // answered now; the rest drains into nothing
+    });
+    req.once('end', () => resolve(Math.min(size, limit + 1)));
     req.once('error', reject);
   });
 }

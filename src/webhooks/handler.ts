@@ -2,11 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, describeIssues } from '../errors.ts';
 import { smsParams, statusParams, voiceParams } from '../hits/params.ts';
 import type { Logger } from '../log.ts';
-import type { WebhookService } from './service.ts';
-import { BodyTooLarge, isTwilioSigned, isTwilioSignedBytes, isUtf8Form, parseForm, readBody, type FormParams } from './form.ts';
+import type { Forgery, WebhookService } from './service.ts';
+import { BodyTooLarge, discardBody, isTwilioSigned, isTwilioSignedBytes, isUtf8Form, parseForm, plausibleSignature, readBody, type FormParams } from './form.ts';
 
 const MAX_PARAMS = 1000;
 const MAX_BODY_BYTES = 100 * 1024;
+/** Above this (or with no Content-Length), a body whose signature cannot match is not read into memory. */
+const UNREAD_FORGERY_BYTES = 8 * 1024;
 
 export interface WebhookOptions {
   authToken: string;
@@ -41,19 +43,29 @@ export function webhookHandler(service: WebhookService, o: WebhookOptions) {
       if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
         throw new AppError('unsupported-media-type', 'Twilio webhooks are application/x-www-form-urlencoded', 400);
       }
-      const { params, body, utf8 } = await readParams(req);
-      const url = o.publicBaseUrl + (req.url ?? '');
       const signature = header(req, 'x-twilio-signature');
+      // A large body whose signature cannot match is not buffered at all: read past and counted.
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      if (!plausibleSignature(signature) && !(declared <= UNREAD_FORGERY_BYTES)) {
+        const bytes = await discardBody(req, MAX_BODY_BYTES);
+        if (bytes > MAX_BODY_BYTES) throw new AppError('payload-too-large', 'the request body is over 100 kB', 413);
+        const url = o.publicBaseUrl + (req.url ?? '');
+        return refuseForgery(service, res, { path, req, url, body: null, bytes, utf8: true, reason: signature ? 'signature-mismatch' : 'signature-missing' });
+      }
+      const body = await readRaw(req);
+      const utf8 = isUtf8Form(body);
+      const url = o.publicBaseUrl + (req.url ?? '');
+      // A signature that cannot be an HMAC-SHA1 is refused before the body is even parsed: a
+      // flood of forgeries costs a read, a UTF-8 check and a counter, never a hash or a throw.
+      if (!plausibleSignature(signature)) {
+        return refuseForgery(service, res, { path, req, url, body, utf8, reason: !utf8 ? 'invalid-encoding' : signature ? 'signature-mismatch' : 'signature-missing' });
+      }
+      const params = paramsOf(body);
       // A genuine signed request is stored even when its text is not UTF-8 (Twilio must never get
       // a 4xx for a call we could keep): the bytes go into raw as sent, beside the decoded view.
       const genuine = isTwilioSigned(o.authToken, signature, url, params) ||
         (!utf8 && isTwilioSignedBytes(o.authToken, signature, url, body));
-      if (!genuine) {
-        const reason = !utf8 ? 'invalid-encoding' : signature ? 'signature-mismatch' : 'signature-missing';
-        service.recordForgery({ path, remoteAddr: clientAddress(req), reason, url, params });
-        if (!utf8) throw new AppError('invalid-encoding', 'the webhook body is not valid UTF-8', 400);
-        throw new AppError('invalid-signature', 'X-Twilio-Signature does not match this request', 403);
-      }
+      if (!genuine) return refuseForgery(service, res, { path, req, url, body, utf8, reason: !utf8 ? 'invalid-encoding' : 'signature-mismatch', params });
       await route(service, utf8 ? params : { ...params, tracerRawBodyBase64: body.toString('base64') }, res);
     } catch (err) {
       sendError(res, err, o.log, req);
@@ -61,17 +73,40 @@ export function webhookHandler(service: WebhookService, o: WebhookOptions) {
   };
 }
 
-async function readParams(req: IncomingMessage): Promise<{ params: FormParams; body: Buffer; utf8: boolean }> {
-  let body: Buffer;
+async function readRaw(req: IncomingMessage): Promise<Buffer> {
   try {
-    body = await readBody(req, MAX_BODY_BYTES);
+    return await readBody(req, MAX_BODY_BYTES);
   } catch (err) {
     if (err instanceof BodyTooLarge) throw new AppError('payload-too-large', 'the request body is over 100 kB', 413);
     throw err;
   }
+}
+
+function paramsOf(body: Buffer): FormParams {
   const params = parseForm(body.toString('utf8'), MAX_PARAMS);
   if (!params) throw new AppError('payload-too-large', `more than ${MAX_PARAMS} parameters`, 413);
-  return { params, body, utf8: isUtf8Form(body) };
+  return params;
+}
+
+const FORGED = Buffer.from(JSON.stringify({ error: 'invalid-signature', message: 'X-Twilio-Signature does not match this request' }));
+const NOT_UTF8 = Buffer.from(JSON.stringify({ error: 'invalid-encoding', message: 'the webhook body is not valid UTF-8' }));
+
+/**
+ * A forgery: counted (in memory; written with the others once a second) and answered from a
+ * prepared body, with no error object, stack or log line. Parameters are parsed only if this
+ * kind's sample is kept.
+ */
+function refuseForgery(service: WebhookService, res: ServerResponse, f: {
+  path: string; req: IncomingMessage; url: string; body: Buffer | null; bytes?: number; utf8: boolean; reason: Forgery['reason']; params?: FormParams;
+}): void {
+  const body = f.body;
+  service.recordForgery({
+    path: f.path, remoteAddr: clientAddress(f.req), reason: f.reason, url: f.url,
+    params: () => f.params ?? (body ? parseForm(body.toString('utf8'), MAX_PARAMS) ?? { tracerTooManyParams: 'true' } : { tracerBodyNotRead: `${f.bytes} bytes` }),
+  });
+  const answer = f.utf8 ? FORGED : NOT_UTF8;
+  res.writeHead(f.utf8 ? 403 : 400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': answer.length });
+  res.end(answer);
 }
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: any[] } } }, body: unknown): T {

@@ -10,7 +10,8 @@ export interface Forgery {
   remoteAddr: string | null;
   reason: 'signature-missing' | 'signature-mismatch' | 'invalid-encoding';
   url: string;
-  params: Record<string, unknown>;
+  /** Read only for a kind whose sample is kept (parsing costs, and most forgeries are never sampled). */
+  params: () => Record<string, unknown>;
 }
 
 export interface WebhookServiceOptions {
@@ -75,7 +76,7 @@ export class WebhookService {
   recordForgery(f: Forgery): void {
     this.security.record({
       kind: 'webhook-forgery', path: f.path, source: f.remoteAddr, reason: f.reason,
-      detail: () => ({ url: f.url, params: f.params }),
+      detail: () => ({ url: f.url, params: f.params() }),
     });
   }
 }

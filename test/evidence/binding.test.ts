@@ -32,7 +32,7 @@ describe('the evidence log binds the facts', () => {
     const r = verify();
     expect(r.firstProblem).toBeNull();
     expect(r.ok).toBe(true);
-    expect(r.facts).toEqual({ hits: 3, call_status_events: 1, plantings: 1 });
+    expect(r.facts).toEqual({ hits: 3, call_status_events: 1, plantings: 1, target_profiles: 0, parties: 0, cases: 0, hit_notes: 0 });
   });
 
   it("when a hit's caller number is changed, then verify names that hit (data)", () => {

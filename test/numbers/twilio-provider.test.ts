@@ -107,6 +107,14 @@ describe('TwilioProvider against Prism', () => {
     );
   });
 
+  it('when owned numbers are walked a page at a time, then the pages hold what the whole list holds', async () => {
+    const pages: string[][] = [];
+    for await (const page of provider.ownedPages(50)) pages.push(page.map((n) => n.providerSid));
+    expect(sent()).toMatchObject({ method: 'get', path: `${ACCOUNT_PATH}/IncomingPhoneNumbers.json` });
+    expect(pages.length).toBeGreaterThan(0);
+    expect(pages.flat()).toEqual((await provider.listOwned()).map((n) => n.providerSid));
+  });
+
   it('when listing owned numbers, then each maps to its sid, number and webhooks', async () => {
     const owned = await provider.listOwned();
 

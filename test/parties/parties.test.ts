@@ -69,7 +69,7 @@ describe('parties: proposed groupings, investigators acts, and the party as the 
     const log = (await request(app.http).get('/api/v1/evidence').set(inv())).body;
     expect(log.chain.ok ?? log.chain.valid ?? true).toBeTruthy();
     const acts = log.entries.filter((e: any) => e.kind.startsWith('party-'));
-    expect(acts.map((e: any) => e.kind)).toEqual(['party-created', 'party-created', 'party-merged', 'party-split', 'party-renamed', 'party-note']);
+    expect(acts.map((e: any) => e.kind)).toEqual(['party-created', 'party-created', 'party-merged', 'party-merged-away', 'party-split', 'party-split-off', 'party-renamed', 'party-note']);
     for (const e of acts) expect(e.payload.actor).toMatch(/^investigator:tok_/);
     const page = (await request(app.http).get(`/api/v1/parties/${a.id}`).set(inv())).body;
     expect(page.notes[0].text).toBe('<b>says</b> he is from the "water company"');

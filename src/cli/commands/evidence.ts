@@ -15,6 +15,13 @@ const listFlags = z.object({
   json: z.boolean().optional(),
 });
 
+/** Rows from before binding: said plainly, neither a failure nor a silent pass. */
+const unprovenNote = (u: Record<string, number>) => {
+  const parts = Object.entries(u).map(([t, n]) => `${t} ${n}`);
+  return parts.length === 0 ? '' : `\nnot proven before the upgrade that bound them: ${parts.join(', ')} row(s) predate binding; ` +
+    'each is bound as it was found then, so a change since is caught, but earlier changes cannot be';
+};
+
 export function registerEvidenceCommands(program: Command): void {
   const evidence = program.command('evidence').description('the hash-chained evidence log: verify, anchor, read');
   evidence
@@ -28,7 +35,7 @@ export function registerEvidenceCommands(program: Command): void {
         const r = services.evidenceService.verify(o.checkpoints ?? []);
         out(Boolean(o.json), r, () => r.ok
           ? `evidence intact: ${r.entries} entries, facts ${Object.entries(r.facts).map(([t, n]) => `${t} ${n}`).join(', ')}; ` +
-            `${r.checkpoints.matched} of ${r.checkpoints.given} checkpoint(s) match`
+            `${r.checkpoints.matched} of ${r.checkpoints.given} checkpoint(s) match${unprovenNote(r.unproven)}`
           : [`evidence does NOT verify: ${r.firstProblem!.message}`, ...r.problems.slice(1, 20).map((p) => `  also: ${p.message}`)].join('\n'));
         if (!r.ok) process.exitCode = 1;
       });

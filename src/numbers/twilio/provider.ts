@@ -106,6 +106,17 @@ export class TwilioProvider implements NumberProvider {
     return owned.map(toOwnedNumber);
   }
 
+  async *ownedPages(pageSize = 500): AsyncIterable<OwnedNumber[]> {
+    // Twilio's own paging (nextPageUri): one page of the account in memory at a time.
+    type Paged = { instances: Parameters<typeof toOwnedNumber>[0][]; nextPage(): Promise<Paged | undefined> | undefined };
+    let page: Paged | undefined = await this.call('Listing owned numbers', () => this.client.incomingPhoneNumbers.page({ pageSize: Math.min(pageSize, 1000) }));
+    while (page) {
+      if (page.instances.length) yield page.instances.map(toOwnedNumber);
+      const current: Paged = page;
+      page = await this.call('Listing owned numbers', async () => current.nextPage());
+    }
+  }
+
   async updateWebhooks(providerSid: string, webhooks: WebhookUrls): Promise<OwnedNumber> {
     const updated = await this.call(`Updating webhooks of ${providerSid}`, () =>
       this.client.incomingPhoneNumbers(providerSid).update(webhookParams(webhooks)),

@@ -63,7 +63,7 @@ export class ProfileService {
       this.repo.save({ target: name, learnedAt: profile.learnedAt, schemaHash: profile.schemaHash, hash, profile });
       this.d.evidence.append(at.toISOString(), 'profile', name, {
         hash, learnedAt: profile.learnedAt, schemaHash: profile.schemaHash, rowsPerTable: profile.rowsPerTable, columns: profile.columns.length,
-      });
+      }, { table: 'target_profiles', id: name });
     })();
     target.useProfile!(profile);
     this.announceSpread(profile);

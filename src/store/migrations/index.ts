@@ -12,10 +12,11 @@ import { targetProfiles } from './20261213100000-target-profiles.ts';
 import { dashboardSessions } from './20261214100000-dashboard-sessions.ts';
 import { cases } from './20261215100000-cases.ts';
 import { parties } from './20261216100000-parties.ts';
+import { factBindingBackfill } from './20261217100000-fact-binding-backfill.ts';
 import { alerts } from './20261212100000-alerts.ts';
 import { evidenceSalt } from './20261217100000-evidence-salt.ts';
 import { shiftCampaigns } from './20261218100000-shift-campaigns.ts';
 import { backgroundIndex } from './20261219100000-background-index.ts';
 
 // One line per migration file; the runner sorts by id.
-export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, publishedVerdicts, listPaging, channelManagement, securityEventsAggregated, evidenceBinding, alerts, targetProfiles, dashboardSessions, cases, parties, evidenceSalt, shiftCampaigns, backgroundIndex];
+export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, publishedVerdicts, listPaging, channelManagement, securityEventsAggregated, evidenceBinding, alerts, targetProfiles, dashboardSessions, cases, parties, evidenceSalt, factBindingBackfill, shiftCampaigns, backgroundIndex];
