@@ -5,6 +5,7 @@ import { neutralise as neutraliseText, terminalJson } from '../text/unicode.ts';
 import { z } from 'zod';
 import type { Page } from '../store/paging.ts';
 import { table } from './format.ts';
+import { progress } from './progress.ts';
 
 export const FORMATS = ['table', 'json', 'jsonl', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -52,8 +53,12 @@ const TABLE_PAGE = 50;
  * Writes a paged list. With --limit, at most that many items (and the cursor for more); without,
  * the table shows one page and says how to get the rest, the other formats stream everything.
  */
+/**
+ * `total`, when the list can count itself, draws a progress bar for a streamed export — on a terminal
+ * only (stderr a TTY): a script that redirects both streams gets its rows and nothing else.
+ */
 export async function writeList<T>(f: ListFlags, spec: ListSpec<T>, fetch: (cursor: string | undefined, limit: number) => Page<T> | Promise<Page<T>>,
-  extra: Record<string, unknown> = {}): Promise<number> {
+  extra: Record<string, unknown> = {}, total?: () => number): Promise<number> {
   if (f.format === 'table') {
     const page = await fetch(f.cursor, Math.min(f.limit ?? TABLE_PAGE, 1000));
     await write(`${table(page.items.map(spec.row), spec.columns)}\n`);
@@ -65,6 +70,7 @@ export async function writeList<T>(f: ListFlags, spec: ListSpec<T>, fetch: (curs
   let cursor = f.cursor;
   let count = 0;
   let next: string | null = null;
+  const bar = total && process.stderr.isTTY ? progress(spec.name, Math.min(total(), f.limit ?? Number.POSITIVE_INFINITY)) : null;
   if (f.format === 'json') await write(`{${Object.entries(extra).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`).join('')}${JSON.stringify(spec.name)}:[`);
   if (stringify) await write(stringify([spec.columns]));
   do {
@@ -78,10 +84,12 @@ export async function writeList<T>(f: ListFlags, spec: ListSpec<T>, fetch: (curs
       }
       count++;
     }
+    bar?.tick(page.items.length);
     remaining -= page.items.length;
     next = page.nextCursor;
     cursor = next ?? undefined;
   } while (next && remaining > 0);
+  bar?.stop();
   if (f.format === 'json') await write(`${count ? '\n' : ''}],"nextCursor":${JSON.stringify(next)}}\n`);
   else if (next) process.stderr.write(`(more: --cursor ${next})\n`);
   return count;

@@ -119,6 +119,25 @@ export class HitRepository {
     return pageOf('hits', rows, limit, (r) => [r.received_at, r.id], toHit);
   }
 
+  /** How many hits the filter matches from a cursor on: the total a streamed export's progress bar counts to. */
+  count(filter: HitFilter = {}, cursor?: string): number {
+    const after = decodeCursor('hits', cursor, 2);
+    return this.prepared(
+      `SELECT count(*) FROM hits
+       WHERE (@canaryId IS NULL OR canary_id = @canaryId)
+         AND (@classification IS NULL OR classification = @classification)
+         AND (@kind IS NULL OR kind = @kind)
+         AND (@since IS NULL OR received_at >= @since)
+         AND (@until IS NULL OR received_at < @until)
+         AND (@channelId IS NULL OR canary_id IN (SELECT canary_id FROM plantings WHERE channel_id = @channelId))
+         AND (@afterAt IS NULL OR (received_at, id) > (@afterAt, @afterId))`,
+    ).pluck().get({
+      canaryId: filter.canaryId ?? null, classification: filter.classification ?? null, kind: filter.kind ?? null,
+      since: filter.since ?? null, until: filter.until ?? null, channelId: filter.channelId ?? null,
+      afterAt: after?.[0] ?? null, afterId: after?.[1] ?? null,
+    }) as number;
+  }
+
   setCallerName(id: string, name: string): void {
     this.db.prepare('UPDATE hits SET caller_name = ? WHERE id = ? AND caller_name IS NULL').run(name, id);
   }

@@ -64,7 +64,7 @@ export function registerHitCommands(program: Command): void {
         const repo = new HitRepository(db);
         const channelId = await channelFlag(db, o.channel);
         const filter = { canaryId: o.canary, channelId, classification: o.classification, kind: o.kind, since: o.since, until: o.until };
-        await writeList(listFlags(o), hitList, (cursor, limit) => repo.list(filter, { cursor, limit }));
+        await writeList(listFlags(o), hitList, (cursor, limit) => repo.list(filter, { cursor, limit }), {}, () => repo.count(filter, o.cursor));
       });
     });
   hits
