@@ -15,14 +15,17 @@ import { freshPostgres, mappingFor, PG, writeTargetsFile, type FreshDb } from '.
 import { dripFeed, sampleWriter, sqlWriter, type Drawn } from '../support/stealth.ts';
 
 const CANARIES = 500;
-const TARGET_AUC = 0.65;
+/** The issue's target for every detector. */
+const TARGET_AUC = 0.6;
 /**
- * Unmet, and said so in the README: a canary planted alone still sits a little apart in time from
- * its key neighbours on the PostgreSQL target (keys detector 0.61–0.70 across runs). Held to this
- * bound so a regression shows; every other detector is held to the panel's threshold.
+ * Unmet, and said so in the README: the combined classifier measured 0.53–0.61 on the PostgreSQL
+ * target across runs (canaries are drawn unseeded), led by the account dates' age at complaint.
+ * Held to the panel's threshold so a regression shows.
  */
-const KEYS_RESIDUAL_AUC = 0.75;
-const bound = (d: { detector: string }) => (d.detector === 'keys' ? KEYS_RESIDUAL_AUC : TARGET_AUC);
+const COMBINED_AUC = 0.65;
+const bound = (d: { detector: string }) => (d.detector.startsWith('combined') ? COMBINED_AUC : TARGET_AUC);
+/** 16 real tickets arrive for every 4 canaries: a stream that dried up would hide nothing and prove nothing. */
+const REAL_PER_CANARY = 4;
 let app: TestApp | undefined;
 let db: FreshDb | undefined;
 
@@ -45,7 +48,8 @@ describe('canaries no one can tell apart', () => {
     expect(learned.profile.columns.length).toBeGreaterThan(20);
     const channel = app.services.channels.create({ name: 'Vendor A', kind: 'call-centre-vendor', target: 'utility-sample', routing: { queue: 'CC-DAY' } });
     const utility = openUtilityDb(path.join(path.dirname(app.services.config.tracerDb), 'utility.db'));
-    await dripFeed({ app, channelId: channel.id, canaries: CANARIES, perSlot: 4, realPerSlot: 16, start: app.clock.now(), slotHours: 2, writeReal: sampleWriter(utility) });
+    const real = await dripFeed({ app, channelId: channel.id, canaries: CANARIES, perSlot: 4, realPerSlot: 16, start: app.clock.now(), slotHours: 2, writeReal: sampleWriter(utility) });
+    expect(real).toBeGreaterThan(0.9 * REAL_PER_CANARY * CANARIES);
     utility.close();
 
     const report = await auditTarget(app.services.db, 'utility-sample', app.services.targets.get('utility-sample'));
@@ -67,7 +71,9 @@ describe('canaries no one can tell apart', () => {
     expect(learned.profile.columns.find((c) => c.column === 'reference')!.code).toMatchObject({ sequence: 'counter', counter: { prefix: 'T' } });
 
     const channel = app.services.channels.create({ name: 'CIS vendor', kind: 'call-centre-vendor', target: 'cis', routing: { queue: 'CC-DAY' } });
-    await dripFeed({ app, channelId: channel.id, canaries: CANARIES, perSlot: 4, realPerSlot: 16, start: app.clock.now(), slotHours: 2, writeReal, hours: [7, 15] });
+    // Its real tickets keep arriving among the canaries (their ids are this utility's own, whatever another test's utility holds).
+    const real = await dripFeed({ app, channelId: channel.id, canaries: CANARIES, perSlot: 4, realPerSlot: 16, start: app.clock.now(), slotHours: 2, writeReal, hours: [7, 15] });
+    expect(real).toBeGreaterThan(0.9 * REAL_PER_CANARY * CANARIES);
 
     const canaryRows = await db.query(`SELECT reference, contact_phone FROM service_tickets WHERE reference IS NOT NULL ORDER BY ticket_id DESC LIMIT 40`);
     expect(canaryRows.every((r) => /^T\d{6}$/.test(String(r.reference)) && /^05\d{8}$/.test(String(r.contact_phone)))).toBe(true);
