@@ -43,6 +43,12 @@ export function seeded(seed: number): () => number {
 export class ProfileShaper {
   private readonly byColumn = new Map<string, ColumnProfile>();
   private readonly formats = new Map<string, CompiledFormat>();
+  /** Per table and column, what shape() needs, worked out once: a batch shapes thousands of cells. */
+  private readonly plans = new Map<string, Map<string, { c: ColumnProfile; mayNull: boolean }>>();
+  private readonly ages: number[] | undefined;
+  private readonly zone: number;
+  /** The canary's number is written in several columns (customer, contact): parsed once. */
+  private readonly parsedPhones = new Map<string, { n: string; cc: string } | null>();
 
   constructor(readonly profile: TargetProfile, private readonly ticketTable: string, private readonly tables: ShapedTable[], private readonly clock?: () => Date) {
     for (const c of profile.columns) if (!c.note) this.byColumn.set(`${c.table}.${c.column}`, c);
@@ -54,6 +60,16 @@ export class ProfileShaper {
         // A learned pattern that cannot yield varied values (all literal) is not redrawn from.
       }
     }
+    for (const t of tables) {
+      const plan = new Map<string, { c: ColumnProfile; mayNull: boolean }>();
+      for (const column of Object.keys(t.columns)) {
+        const c = this.byColumn.get(`${t.table}.${column}`);
+        if (c) plan.set(column, { c, mayNull: this.mayNull(c, t) });
+      }
+      this.plans.set(t.table, plan);
+    }
+    this.ages = [...this.byColumn.values()].find((c) => c.date && c.table !== this.ticketTable && !/^ref\./.test(c.source))?.date!.ageDays;
+    this.zone = [...this.byColumn.values()].find((c) => c.date?.offsetMinutes != null)?.date!.offsetMinutes ?? 0;
   }
 
   /** Columns of a table filled with the next free counter value inside the planting's transaction. */
@@ -117,17 +133,17 @@ export class ProfileShaper {
   }
 
   shape(table: string, column: string, value: Scalar, ctx: ExpressionContext): Scalar {
-    const c = this.byColumn.get(`${table}.${column}`);
-    const t = this.tables.find((x) => x.table === table);
-    if (!c || !t || value === null) return value;
+    const plan = this.plans.get(table)?.get(column);
+    if (!plan || value === null) return value;
+    const { c } = plan;
     const rnd = seeded(seedFrom(ctx.persona?.accountNumber ?? '', ctx.variant?.index ?? 0, table, column));
-    if (this.mayNull(c, t) && rnd() < c.nullRate) return null;
+    if (plan.mayNull && rnd() < c.nullRate) return null;
     switch (c.kind) {
       case 'phone':
-        return formatPhone(String(value), c.phone!) ?? value;
+        return this.formatPhone(String(value), c.phone!) ?? value;
       case 'date':
       case 'datetime':
-        return this.shapeDate(String(value), c.date!, table, ctx, rnd) ?? value;
+        return this.shapeDate(String(value), c, table, ctx, rnd) ?? value;
       case 'category':
         return this.redrawCategory(c, String(value)) ? drawShare(c.category!.shares, rnd()) ?? value : value;
       case 'code':
@@ -135,6 +151,16 @@ export class ProfileShaper {
       default:
         return value;
     }
+  }
+
+  private formatPhone(value: string, shape: PhoneShape): string | undefined {
+    let parsed = this.parsedPhones.get(`${shape.country}${value}`);
+    if (parsed === undefined) {
+      if (this.parsedPhones.size >= 4096) this.parsedPhones.clear();
+      parsed = parsePhone(value, shape.country);
+      this.parsedPhones.set(`${shape.country}${value}`, parsed);
+    }
+    return parsed ? writePhone(parsed, shape) : undefined;
   }
 
   /** Columns that find a row again or tie rows together are never blanked; optional sources are blank on their own. */
@@ -159,12 +185,15 @@ export class ProfileShaper {
     return drawValue(format, randomFrom(rnd), `profile ${table}.${column}`);
   }
 
-  private shapeDate(value: string, d: DateShape, table: string, ctx: ExpressionContext, rnd: () => number): string | undefined {
+  private shapeDate(value: string, c: ColumnProfile, table: string, ctx: ExpressionContext, rnd: () => number): string | undefined {
     const w = parseWallTime(value);
     if (!w) return undefined;
+    const d = c.date!;
     const written = Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - (zoneMinutes(w.zone) ?? 0) * 60_000;
     const offset = d.offsetMinutes ?? 0;
-    const instant = table === this.ticketTable ? recentInstant(written, d, offset, rnd) : this.historicInstant(ctx, d, offset, written);
+    // A one-table target (a CRM's ticket, a CSV row) also carries the customer's dates: those are history.
+    const recent = table === this.ticketTable && !/^persona\./.test(c.source);
+    const instant = recent ? recentInstant(written, d, offset, rnd) : this.historicInstant(ctx, d, offset, written);
     return formatWall(instant, d, offset);
   }
 
@@ -176,25 +205,14 @@ export class ProfileShaper {
   private historicInstant(ctx: ExpressionContext, d: DateShape, offset: number, written: number): number {
     const anchor = ctx.ticket ? Date.parse(ctx.ticket.createdAt) : written;
     const persona = ctx.persona?.accountNumber ?? '';
-    const age = Math.max(1, quantileAt(this.historyAges(d), seeded(seedFrom(persona, 'history-age'))()));
-    const zone = this.zoneOffset();
+    const age = Math.max(1, quantileAt(this.ages ?? d.ageDays, seeded(seedFrom(persona, 'history-age'))()));
+    const zone = this.zone;
     const localDay = Math.floor((anchor - age * DAY_MS + zone * 60_000) / DAY_MS) * DAY_MS;
     const hour = d.layout === 'date' ? 12 : weightedIndex(d.hours, seeded(seedFrom(persona, 'history-hour'))());
     const minute = Math.floor(seeded(seedFrom(persona, 'history-minute'))() * 3600);
     return localDay + hour * 3600_000 + minute * 1000 - (d.layout === 'date' ? 0 : offset) * 60_000;
   }
 
-  /** The zone the target writes local times in (the first zoned date column's), for calendar days. */
-  private zoneOffset(): number {
-    for (const c of this.byColumn.values()) if (c.date?.offsetMinutes != null) return c.date.offsetMinutes;
-    return 0;
-  }
-
-  /** The first history date column's ages: every history column of one canary uses the same age. */
-  private historyAges(fallback: DateShape): number[] {
-    for (const c of this.byColumn.values()) if (c.date && c.table !== this.ticketTable && !/^ref\./.test(c.source)) return c.date.ageDays;
-    return fallback.ageDays;
-  }
 }
 
 /** A new complaint keeps its week: the day and hour are drawn from the target's weekday and hour shares, never after it was made. */
@@ -226,12 +244,19 @@ function formatWall(instant: number, d: DateShape, offset: number): string {
 
 /** The canary's number, written the way the target writes numbers. */
 export function formatPhone(value: string, shape: PhoneShape): string | undefined {
-  const p = parsePhoneNumberFromString(value, shape.country);
-  if (!p?.isValid()) return undefined;
-  const n = p.nationalNumber, cc = p.countryCallingCode;
+  const p = parsePhone(value, shape.country);
+  return p ? writePhone(p, shape) : undefined;
+}
+
+function parsePhone(value: string, country: PhoneShape['country']): { n: string; cc: string } | null {
+  const p = parsePhoneNumberFromString(value, country);
+  return p?.isValid() ? { n: p.nationalNumber, cc: p.countryCallingCode } : null;
+}
+
+function writePhone({ n, cc }: { n: string; cc: string }, shape: PhoneShape): string {
   const digits = shape.form === 'trunk' ? `0${n}` : shape.form === 'bare' ? n : shape.form === 'cc' ? `${cc}${n}` : `00${cc}${n}`;
   const slots = [...shape.mask].filter((ch) => ch === '#').length;
-  if (slots !== digits.length) return p.formatNational();
+  if (slots !== digits.length) return parsePhoneNumberFromString(`+${cc}${n}`)!.formatNational();
   let i = 0;
   return [...shape.mask].map((ch) => (ch === '#' ? digits[i++]! : ch)).join('');
 }
