@@ -74,8 +74,8 @@ describe('ids the profile redraws', () => {
 
   it('when a canary\'s own account number fits the target\'s scheme, then it is kept and not looked up again (checked before planting)', async () => {
     const tx = heldTx();
-    const [[row]] = await writer.write(tx, [canary('12345678')]);
-    expect(row!.values.account_number).toBe('12345678');
+    const [rows] = await writer.write(tx, [canary('12345678')]);
+    expect(rows![0]!.values.account_number).toBe('12345678');
     expect(tx.lookups).toEqual([]);
   });
 
