@@ -49,6 +49,7 @@ export class ProfileShaper {
   private readonly zone: number;
   /** The canary's number is written in several columns (customer, contact): parsed once. */
   private readonly parsedPhones = new Map<string, { n: string; cc: string } | null>();
+  private readonly drawsOf = new Map<string, { age: number; hour: number; minute: number }>();
 
   constructor(readonly profile: TargetProfile, private readonly ticketTable: string, private readonly tables: ShapedTable[], private readonly clock?: () => Date) {
     for (const c of profile.columns) if (!c.note) this.byColumn.set(`${c.table}.${c.column}`, c);
@@ -140,7 +141,7 @@ export class ProfileShaper {
     if (plan.mayNull && rnd() < c.nullRate) return null;
     switch (c.kind) {
       case 'phone':
-        return this.formatPhone(String(value), c.phone!) ?? value;
+        return this.formatPhone(String(value), c.phone!, ctx) ?? value;
       case 'date':
       case 'datetime':
         return this.shapeDate(String(value), c, table, ctx, rnd) ?? value;
@@ -153,7 +154,9 @@ export class ProfileShaper {
     }
   }
 
-  private formatPhone(value: string, shape: PhoneShape): string | undefined {
+  private formatPhone(value: string, shape: PhoneShape, ctx: ExpressionContext): string | undefined {
+    const known = ownNumber(value, shape.country, ctx);
+    if (known) return writePhone(known, shape);
     let parsed = this.parsedPhones.get(`${shape.country}${value}`);
     if (parsed === undefined) {
       if (this.parsedPhones.size >= 4096) this.parsedPhones.clear();
@@ -199,18 +202,41 @@ export class ProfileShaper {
 
   /**
    * An account's dates: one age per canary, shared by every history column (drawn from the first
-   * one's ages), and one calendar day in the target's own zone, so a customer created and an
-   * account opened on the same day in real rows are on the same day in canaries too.
+   * one's ages), and one calendar day in the customer's own zone, so a customer created and an
+   * account opened on the same day in real rows are on the same day in canaries too. The day is
+   * local (a date column holds the local date), the hour is as the column writes it: a target
+   * that stores times in UTC then shows, as its real rows do, the evening before the local day.
    */
   private historicInstant(ctx: ExpressionContext, d: DateShape, offset: number, written: number): number {
     const anchor = ctx.ticket ? Date.parse(ctx.ticket.createdAt) : written;
     const persona = ctx.persona?.accountNumber ?? '';
-    const age = Math.max(1, quantileAt(this.ages ?? d.ageDays, seeded(seedFrom(persona, 'history-age'))()));
-    const zone = this.zone;
+    const draws = this.historyDraws(persona);
+    const age = Math.max(1, quantileAt(this.ages ?? d.ageDays, draws.age));
+    const zone = this.localZone(ctx);
     const localDay = Math.floor((anchor - age * DAY_MS + zone * 60_000) / DAY_MS) * DAY_MS;
-    const hour = d.layout === 'date' ? 12 : weightedIndex(d.hours, seeded(seedFrom(persona, 'history-hour'))());
-    const minute = Math.floor(seeded(seedFrom(persona, 'history-minute'))() * 3600);
-    return localDay + hour * 3600_000 + minute * 1000 - (d.layout === 'date' ? 0 : offset) * 60_000;
+    if (d.layout === 'date') return localDay + 12 * 3600_000;
+    const hour = weightedIndex(d.hours, draws.hour);
+    const minute = Math.floor(draws.minute * 3600);
+    // The drawn hour is in the column's written zone; as a local time it may fall on the local day only from the evening before.
+    const local = (((hour * 60 - offset + zone) % 1440) + 1440) % 1440;
+    return localDay + local * 60_000 + minute * 1000 - zone * 60_000;
+  }
+
+  /** One canary's history draws, the same for each of its history columns: drawn once. */
+  private historyDraws(persona: string): { age: number; hour: number; minute: number } {
+    let d = this.drawsOf.get(persona);
+    if (!d) {
+      if (this.drawsOf.size >= 4096) this.drawsOf.clear();
+      d = { age: seeded(seedFrom(persona, 'history-age'))(), hour: seeded(seedFrom(persona, 'history-hour'))(), minute: seeded(seedFrom(persona, 'history-minute'))() };
+      this.drawsOf.set(persona, d);
+    }
+    return d;
+  }
+
+  /** The customer's zone: the one the canary's own dates are written in (its locale's), else the target's first zoned column's. */
+  private localZone(ctx: ExpressionContext): number {
+    const own = ctx.persona?.openedAt ? parseWallTime(ctx.persona.openedAt)?.zone : undefined;
+    return zoneMinutes(own) ?? this.zone;
   }
 
 }
@@ -246,6 +272,20 @@ function formatWall(instant: number, d: DateShape, offset: number): string {
 export function formatPhone(value: string, shape: PhoneShape): string | undefined {
   const p = parsePhone(value, shape.country);
   return p ? writePhone(p, shape) : undefined;
+}
+
+const CALLING_CODES: Record<PhoneShape['country'], string> = { SA: '966', US: '1' };
+
+/**
+ * The canary's own numbers (mobile, landline) are valid by construction and carry their E.164 form:
+ * a value that is one of them needs no parsing (libphonenumber is most of a batch's shaping time).
+ */
+function ownNumber(value: string, country: PhoneShape['country'], ctx: ExpressionContext): { n: string; cc: string } | null {
+  const cc = CALLING_CODES[country];
+  for (const forms of [ctx.persona?.phone, ctx.persona?.landline]) {
+    if (forms && (forms.national === value || forms.e164 === value) && forms.e164.startsWith(`+${cc}`)) return { n: forms.e164.slice(1 + cc.length), cc };
+  }
+  return null;
 }
 
 function parsePhone(value: string, country: PhoneShape['country']): { n: string; cc: string } | null {

@@ -29,6 +29,8 @@ const MAX_PARAMS = 30_000;
 
 export class RowWriter {
   readonly compiled: Map<string, Map<string, Expression>>;
+  /** Each column's expression with the label its errors carry, built once (a batch renders thousands of cells). */
+  private readonly cells: Map<string, Array<{ col: string; ex: Expression; where: string; ref: boolean }>>;
   /** The target's learned shape, when it has one: every rendered value passes through it. */
   shaper: ProfileShaper | null = null;
 
@@ -36,6 +38,8 @@ export class RowWriter {
     this.compiled = new Map(
       mapping.tables.map((t) => [t.table, new Map(Object.entries(t.columns).map(([c, e]) => [c, compileExpression(e, SQL_ROOTS)]))]),
     );
+    this.cells = new Map([...this.compiled].map(([table, cols]) => [table,
+      [...cols].map(([col, ex]) => ({ col, ex, where: `target "${target}" ${table}.${col}`, ref: ex.roots.has('ref') }))]));
   }
 
   render(t: SqlTableMapping, ctx: ExpressionContext): Record<string, Scalar> {
@@ -49,9 +53,9 @@ export class RowWriter {
   private renderOwn(t: SqlTableMapping, ctx: ExpressionContext): { values: Record<string, Scalar>; redrawn: Set<string> } {
     const values: Record<string, Scalar> = {};
     const redrawn = new Set<string>();
-    for (const [col, ex] of this.compiled.get(t.table)!) {
-      if (ex.roots.has('ref')) continue;
-      const value = ex.evaluate(ctx, `target "${this.target}" ${t.table}.${col}`);
+    for (const { col, ex, where, ref } of this.cells.get(t.table)!) {
+      if (ref) continue;
+      const value = ex.evaluate(ctx, where);
       values[col] = this.shaper ? this.shaper.shape(t.table, col, value, ctx) : value;
       if (values[col] !== value) redrawn.add(col);
     }
@@ -61,7 +65,7 @@ export class RowWriter {
   /** The columns copied from rows written before (ref.<table>.<column>), once those rows have their keys. */
   private renderRefs(t: SqlTableMapping, ctx: ExpressionContext, own: Record<string, Scalar>): Record<string, Scalar> {
     const out: Record<string, Scalar> = {};
-    for (const [col, ex] of this.compiled.get(t.table)!) out[col] = ex.roots.has('ref') ? ex.evaluate(ctx, `target "${this.target}" ${t.table}.${col}`) : own[col]!;
+    for (const { col, ex, where, ref } of this.cells.get(t.table)!) out[col] = ref ? ex.evaluate(ctx, where) : own[col]!;
     return out;
   }
 
