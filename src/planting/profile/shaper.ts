@@ -50,6 +50,7 @@ export class ProfileShaper {
   /** The canary's number is written in several columns (customer, contact): parsed once. */
   private readonly parsedPhones = new Map<string, { n: string; cc: string } | null>();
   private readonly drawsOf = new Map<string, { age: number; hour: number; minute: number }>();
+  private readonly zoneOf = new Map<string, number>();
 
   constructor(readonly profile: TargetProfile, private readonly ticketTable: string, private readonly tables: ShapedTable[], private readonly clock?: () => Date) {
     for (const c of profile.columns) if (!c.note) this.byColumn.set(`${c.table}.${c.column}`, c);
@@ -235,8 +236,15 @@ export class ProfileShaper {
 
   /** The customer's zone: the one the canary's own dates are written in (its locale's), else the target's first zoned column's. */
   private localZone(ctx: ExpressionContext): number {
-    const own = ctx.persona?.openedAt ? parseWallTime(ctx.persona.openedAt)?.zone : undefined;
-    return zoneMinutes(own) ?? this.zone;
+    const opened = ctx.persona?.openedAt;
+    if (!opened) return this.zone;
+    let zone = this.zoneOf.get(opened);
+    if (zone === undefined) {
+      if (this.zoneOf.size >= 4096) this.zoneOf.clear();
+      zone = zoneMinutes(parseWallTime(opened)?.zone) ?? this.zone;
+      this.zoneOf.set(opened, zone);
+    }
+    return zone;
   }
 
 }
@@ -245,7 +253,9 @@ export class ProfileShaper {
 function recentInstant(written: number, d: DateShape, offset: number, rnd: () => number): number {
   const local = written + offset * 60_000;
   const today = Math.floor(local / DAY_MS) * DAY_MS;
-  const dayWeights = Array.from({ length: 7 }, (_, k) => d.weekdays[new Date(today - k * DAY_MS).getUTCDay()]!);
+  // 1970-01-01 was a Thursday (weekday 4).
+  const weekday = (Math.floor(today / DAY_MS) % 7 + 11) % 7;
+  const dayWeights = Array.from({ length: 7 }, (_, k) => d.weekdays[(weekday - k + 7) % 7]!);
   for (let tries = 0; tries < 20; tries++) {
     const k = weightedIndex(dayWeights, rnd());
     const hourWeights = d.hours.map((h, hour) => (k === 0 && today + hour * 3600_000 > local ? 0 : h));
