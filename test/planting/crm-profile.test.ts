@@ -6,6 +6,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { drawHistory } from '../../src/utility-sample/fill.ts';
 import { bearer, buildTestApp, createChannel, plant, tempDir, type TestApp } from '../support/app.ts';
+import { cliHarness } from '../support/cli.ts';
 import { writeTargetsFile } from '../support/sql-servers.ts';
 import { crmTarget, startFakeCrm, type FakeCrm } from './fake-crm.ts';
 
@@ -131,4 +132,24 @@ describe('a CRM target learned through its API', () => {
     const [c] = await plant(app, [ch.id]);
     expect(posted(crm)[0]!.customer.phone).toBe(app.services.canaries.get(c!.id).persona.phone.national);
   });
+
+  it('when the CRM is learned at the console, then the profile is shown with its hash; when the CRM is down, the previous profile stays in use', async () => {
+    crm = await startFakeCrm();
+    const real = seedReal(crm, 120);
+    const c = crm;
+    const cli = cliHarness('tracer-crm-cli-', (d) => ({ TARGETS_FILE: writeTargetsFile(d, [crmTarget(c, { learn: LEARN })]), CRM_TOKEN: c.token }));
+    try {
+      const out = await cli.tracer('targets', 'learn', 'crm');
+      expect(out.stdout).toMatch(/learned target crm at \S+ from 120 crm/);
+      expect(out.stdout).toMatch(/crm\.customer\.phone\s+phone\s+0%\s+written \+### ## ### ####/);
+      expect(out.stdout).toMatch(/profile hash [0-9a-f]{64}/);
+      for (const r of real) expect(out.stdout).not.toContain(r.persona.accountNumber);
+      await c.close();
+      const down = await cli.fails('targets', 'learn', 'crm');
+      expect(down.stderr).toMatch(/^error: target-unavailable: .*nothing learned; canaries keep using its previous profile/);
+      expect((await cli.json('targets', 'profile', 'crm')).state).toMatchObject({ state: 'applied', stored: true });
+    } finally {
+      cli.cleanup();
+    }
+  }, 120_000);
 });
