@@ -40,11 +40,21 @@ export function seeded(seed: number): () => number {
   };
 }
 
+/** What shape() needs of one column, worked out when the profile is applied. */
+interface Plan {
+  c: ColumnProfile;
+  mayNull: boolean;
+  /** Category columns drawn in the target's shares: always (status, intake channel) or when the value is unknown there. */
+  category?: { always: boolean; labels: string[]; weights: number[] };
+  /** The id scheme a code column is redrawn in (never the canary's national id or numbers). */
+  format?: CompiledFormat;
+}
+
 export class ProfileShaper {
   private readonly byColumn = new Map<string, ColumnProfile>();
   private readonly formats = new Map<string, CompiledFormat>();
   /** Per table and column, what shape() needs, worked out once: a batch shapes thousands of cells. */
-  private readonly plans = new Map<string, Map<string, { c: ColumnProfile; mayNull: boolean }>>();
+  private readonly plans = new Map<string, Map<string, Plan>>();
   private readonly ages: number[] | undefined;
   private readonly zone: number;
   /** The canary's number is written in several columns (customer, contact): parsed once. */
@@ -63,10 +73,17 @@ export class ProfileShaper {
       }
     }
     for (const t of tables) {
-      const plan = new Map<string, { c: ColumnProfile; mayNull: boolean }>();
+      const plan = new Map<string, Plan>();
       for (const column of Object.keys(t.columns)) {
         const c = this.byColumn.get(`${t.table}.${column}`);
-        if (c) plan.set(column, { c, mayNull: this.mayNull(c, t) });
+        if (!c) continue;
+        const shares = c.category ? Object.entries(c.category.shares) : [];
+        plan.set(column, {
+          c, mayNull: this.mayNull(c, t),
+          category: c.category && !/^(ref\.|routing\.|')/.test(c.source)
+            ? { always: /^ticket\.(status|intakeChannel)\b/.test(c.source), labels: shares.map(([v]) => v), weights: shares.map(([, w]) => w) } : undefined,
+          format: /nationalId|phone|landline/.test(c.source) ? undefined : this.formats.get(`${t.table}.${column}`),
+        });
       }
       this.plans.set(t.table, plan);
     }
@@ -147,9 +164,9 @@ export class ProfileShaper {
       case 'datetime':
         return this.shapeDate(String(value), c, table, ctx, rnd) ?? value;
       case 'category':
-        return this.redrawCategory(c, String(value)) ? drawShare(c.category!.shares, rnd()) ?? value : value;
+        return this.shapeCategory(plan, String(value), rnd);
       case 'code':
-        return this.shapeCode(table, column, String(value), c, rnd);
+        return this.shapeCode(table, column, String(value), plan.format, rnd);
       default:
         return value;
     }
@@ -178,14 +195,14 @@ export class ProfileShaper {
    * hang together with the rest of the canary (a city with its postal code, a priority with its
    * complaint, a queue with its channel) and are redrawn only when the target never uses the value.
    */
-  private redrawCategory(c: ColumnProfile, value: string): boolean {
-    if (/^(ref\.|routing\.|')/.test(c.source)) return false;
-    return /^ticket\.(status|intakeChannel)\b/.test(c.source) || !(value in c.category!.shares);
+  private shapeCategory(plan: Plan, value: string, rnd: () => number): Scalar {
+    const k = plan.category;
+    if (!k || !(k.always || !(value in plan.c.category!.shares)) || k.labels.length === 0) return value;
+    return k.labels[weightedIndex(k.weights, rnd())]!;
   }
 
-  private shapeCode(table: string, column: string, value: string, c: ColumnProfile, rnd: () => number): Scalar {
-    const format = this.formats.get(`${table}.${column}`);
-    if (!format || /nationalId|phone|landline/.test(c.source) || fits(value, format)) return value;
+  private shapeCode(table: string, column: string, value: string, format: CompiledFormat | undefined, rnd: () => number): Scalar {
+    if (!format || fits(value, format)) return value;
     return drawValue(format, randomFrom(rnd), `profile ${table}.${column}`);
   }
 
@@ -313,13 +330,12 @@ function writePhone({ n, cc }: { n: string; cc: string }, shape: PhoneShape): st
 
 function fits(value: string, f: CompiledFormat): boolean {
   if (value.length !== f.slots.length) return false;
-  return f.slots.every((s, i) => (s.kind === 'digit' ? /\d/.test(value[i]!) : s.kind === 'letter' ? /[A-Za-z]/.test(value[i]!) : value[i] === s.char));
-}
-
-function drawShare(shares: Record<string, number>, r: number): string | undefined {
-  const entries = Object.entries(shares);
-  if (entries.length === 0) return undefined;
-  return entries[weightedIndex(entries.map(([, s]) => s), r)]![0];
+  for (let i = 0; i < value.length; i++) {
+    const s = f.slots[i]!, ch = value.charCodeAt(i);
+    const ok = s.kind === 'digit' ? ch >= 48 && ch <= 57 : s.kind === 'letter' ? (ch | 32) >= 97 && (ch | 32) <= 122 : value[i] === s.char;
+    if (!ok) return false;
+  }
+  return true;
 }
 
 export function weightedIndex(weights: readonly number[], r: number): number {
