@@ -25,8 +25,12 @@ export function createRandom(seed?: number, faker: Faker = new Faker({ locale: [
 /** A stable 31-bit seed from text (FNV-1a), for choices that must repeat for the same identity. */
 export function seedFrom(...parts: Array<string | number>): number {
   let hash = 0x811c9dc5;
-  for (const ch of parts.join('\u0000')) {
-    hash ^= ch.codePointAt(0)!;
+  const text = parts.join('\u0000');
+  // Code point by code point (a surrogate pair is one step), without an iterator: shaping seeds every cell.
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    hash ^= cp;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash & 0x7fffffff;

@@ -19,7 +19,7 @@ export function createTarget(s: ResolvedTarget, deps: { clock: () => Date }): Pl
     case 'sqlite':
       return new SqlTarget(s.name, new LazySqlite(s.file), s.mapping, { clock: deps.clock });
     case 'http':
-      return new HttpTarget(s);
+      return new HttpTarget(s, deps.clock);
     case 'csv':
       return new CsvTarget(s, deps.clock);
     case 'intake-call':

@@ -113,11 +113,12 @@ const toItem = (r: ListRow): PlantingListItem => ({
 /** Keys of every row the tracer wrote into a target, by table: learning and auditing leave them out of "real". */
 export function writtenKeys(db: Db, target: string): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  for (const details of db.prepare('SELECT details FROM plantings WHERE target = ?').pluck().iterate(target) as IterableIterator<string>) {
-    const d = JSON.parse(details || '{}') as { rows?: Array<{ table: string; key: unknown }>; file?: string; key?: string };
-    // SQL plantings record their rows; a CSV planting its row's key (table "csv").
-    const rows = d.rows ?? (d.file && d.key !== undefined ? [{ table: 'csv', key: d.key }] : []);
-    for (const r of rows) {
+  const rows = db.prepare('SELECT details, external_ref AS ref FROM plantings WHERE target = ?').iterate(target) as IterableIterator<{ details: string; ref: string | null }>;
+  for (const { details, ref } of rows) {
+    const d = JSON.parse(details || '{}') as { rows?: Array<{ table: string; key: unknown }>; file?: string; key?: string; body?: unknown };
+    // SQL plantings record their rows; a CSV planting its row's key (table "csv"); a CRM planting its ticket's id (table "crm").
+    const keys = d.rows ?? (d.file && d.key !== undefined ? [{ table: 'csv', key: d.key }] : d.body !== undefined && ref !== null ? [{ table: 'crm', key: ref }] : []);
+    for (const r of keys) {
       if (!out.has(r.table)) out.set(r.table, new Set());
       out.get(r.table)!.add(String(r.key));
     }

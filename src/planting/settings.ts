@@ -130,6 +130,24 @@ const http = z.strictObject({
   withdraw: z.strictObject({ method: z.enum(['DELETE', 'PATCH', 'PUT', 'POST']), path: z.string().startsWith('/'), body: template.optional() }),
   verify: z.strictObject({ path: z.string().startsWith('/'), bodyPath: z.string().optional(), volatile: z.array(z.string()).default([]) }).optional(),
   search: z.strictObject({ path: z.string().startsWith('/'), query: z.record(z.string(), z.string()), resultsPath: z.string().optional(), refPath: z.string().min(1) }).optional(),
+  /**
+   * Where `tracer targets learn` reads the CRM's real records: a list request, page by page, at most
+   * requestsPerSecond, each answer at most maxPageBytes. Records are read as the create body is
+   * written (the same field paths); refPath finds a record's id, so the tracer's own are left out.
+   */
+  learn: z.strictObject({
+    path: z.string().startsWith('/').refine((p) => !p.includes('{{'), 'a fixed path (no {{...}})'),
+    query: z.record(z.string(), z.string()).default({}),
+    resultsPath: z.string().optional(),
+    refPath: z.string().min(1).default('id'),
+    pageParam: z.string().min(1).default('page'),
+    firstPage: z.number().int().min(0).default(1),
+    sizeParam: z.string().min(1).default('per_page'),
+    pageSize: z.number().int().min(1).max(1000).default(100),
+    order: z.enum(['newest-first', 'oldest-first']).default('newest-first'),
+    requestsPerSecond: z.number().min(0.1).max(100).default(5),
+    maxPageBytes: z.number().int().min(1024).max(50_000_000).default(2_000_000),
+  }).optional(),
 }).superRefine((h, ctx) => {
   const check = (tpl: unknown, rules: ExpressionRules, at: string) => {
     try {

@@ -1,5 +1,6 @@
 // An in-process CRM that behaves like a real one: bearer auth, validation (422), ids it makes up,
-// idempotency keys honoured, GET/PATCH/DELETE/search — and failures on demand: 5xx, slow answers.
+// idempotency keys honoured, GET/PATCH/DELETE/search, a paged list (newest first) — and failures on
+// demand: 5xx, slow answers, 429 with Retry-After.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -18,6 +19,8 @@ export interface FakeCrm {
   failNext(n: number, status: number): void;
   /** The next n requests are handled, then answered only after ms. */
   slowNext(n: number, ms: number): void;
+  /** The next n requests answer 429 with Retry-After: seconds. */
+  rateLimitNext(n: number, seconds: number): void;
   close(): Promise<void>;
 }
 
@@ -27,6 +30,7 @@ export async function startFakeCrm(token = 'crm-secret-token'): Promise<FakeCrm>
   const requests: FakeCrm['requests'] = [];
   let failing = { n: 0, status: 503 };
   let slow = { n: 0, ms: 0 };
+  let limited = { n: 0, seconds: 0 };
   let next = 1001;
 
   const handle = (method: string, url: URL, headers: http.IncomingHttpHeaders, body: unknown): [number, unknown] => {
@@ -43,6 +47,11 @@ export async function startFakeCrm(token = 'crm-secret-token'): Promise<FakeCrm>
       tickets.set(ticket.id, ticket);
       if (key) byKey.set(key, ticket.id);
       return [201, { data: { ticket } }];
+    }
+    if (method === 'GET' && !id && url.searchParams.has('page')) {
+      const [page, size] = [Number(url.searchParams.get('page')), Number(url.searchParams.get('per_page') ?? 20)];
+      const all = [...tickets.values()].reverse();
+      return [200, { items: all.slice((page - 1) * size, page * size), page, total: all.length }];
     }
     if (method === 'GET' && !id) {
       const ref = url.searchParams.get('reference');
@@ -68,6 +77,12 @@ export async function startFakeCrm(token = 'crm-secret-token'): Promise<FakeCrm>
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(payload === null ? '' : JSON.stringify(payload));
       };
+      if (limited.n > 0) {
+        limited.n--;
+        if (res.destroyed) return;
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(limited.seconds) });
+        return res.end(JSON.stringify({ error: 'too many requests' }));
+      }
       if (failing.n > 0) {
         failing.n--;
         return answer(failing.status, { error: 'temporarily unavailable' });
@@ -90,6 +105,7 @@ export async function startFakeCrm(token = 'crm-secret-token'): Promise<FakeCrm>
     requests,
     failNext: (n, status) => void (failing = { n, status }),
     slowNext: (n, ms) => void (slow = { n, ms }),
+    rateLimitNext: (n, seconds) => void (limited = { n, seconds }),
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -3,6 +3,8 @@ import { RowWriter } from '../../src/planting/sql/rows.ts';
 import type { Statement } from '../../src/planting/sql/dialect.ts';
 import type { Row, SqlTx } from '../../src/planting/sql/driver.ts';
 import { sqlMapping } from '../../src/planting/settings.ts';
+import { ProfileShaper } from '../../src/planting/profile/shaper.ts';
+import type { TargetProfile } from '../../src/planting/profile/types.ts';
 
 const mapping = sqlMapping.parse({
   tables: [{ table: 'service_tickets', key: 'ticket_id', generated: true, columns: { reference: 'variant.reference' }, lookup: ['reference'] }],
@@ -39,5 +41,50 @@ describe('keys a multi-row INSERT returns', () => {
 
   it('when rows come back out of order and look-up values repeat, then nothing is guessed: the batch fails', async () => {
     await expect(writer.write(fakeTx((rows) => [rows[2]!, rows[0]!, rows[1]!]), requests(['A', 'A', 'B']))).rejects.toThrow(/out of order and their look-up values repeat/);
+  });
+});
+
+describe('ids the profile redraws', () => {
+  const accounts = sqlMapping.parse({
+    tables: [{ table: 'accounts', key: 'account_number', columns: { account_number: 'persona.accountNumber' }, unique: ['account_number'] }],
+  });
+  const profile: TargetProfile = {
+    target: 'cis', learnedAt: '2026-11-28T09:00:00.000Z', schemaHash: 'x', rowsPerTable: { accounts: 100 },
+    columns: [{
+      table: 'accounts', column: 'account_number', source: 'persona.accountNumber', rows: 100, nullRate: 0, kind: 'code',
+      length: { min: 8, max: 8, mean: 8, sd: 0 }, code: { pattern: '########', checkDigit: 'none', sequence: 'random' },
+    }],
+  };
+  /** A transaction whose every look-up finds a real record holding the value. */
+  function heldTx(): SqlTx & { lookups: Statement[] } {
+    const lookups: Statement[] = [];
+    return {
+      lookups,
+      async query(st) {
+        lookups.push(st);
+        return [{ v: String(st.params.flat()[0]) }];
+      },
+      async run() { return 0; },
+      async insert() { return []; },
+    };
+  }
+  const writer = new RowWriter('cis', 'postgres', accounts);
+  writer.shaper = new ProfileShaper(profile, 'accounts', accounts.tables);
+  const canary = (accountNumber: string) => ({ ctx: { persona: { accountNumber } as never, variant: { index: 0 } as never } });
+
+  it('when a canary\'s own account number fits the target\'s scheme, then it is kept and not looked up again (checked before planting)', async () => {
+    const tx = heldTx();
+    const [rows] = await writer.write(tx, [canary('12345678')]);
+    expect(rows![0]!.values.account_number).toBe('12345678');
+    expect(tx.lookups).toEqual([]);
+  });
+
+  it('when the profile redraws an account number that a real record holds, then the batch is refused', async () => {
+    const tx = heldTx();
+    await expect(writer.write(tx, [canary('12345678'), canary('A-1')])).rejects.toThrow(/already a real record's/);
+    expect(tx.lookups).toHaveLength(1);
+    const looked = tx.lookups[0]!.params.flat();
+    expect(looked).toHaveLength(1);
+    expect(String(looked[0])).toMatch(/^\d{8}$/);
   });
 });

@@ -15,14 +15,10 @@ import { freshPostgres, mappingFor, PG, writeTargetsFile, type FreshDb } from '.
 import { dripFeed, sampleWriter, sqlWriter, type Drawn } from '../support/stealth.ts';
 
 const CANARIES = 500;
-const TARGET_AUC = 0.65;
-/**
- * Unmet, and said so in the README: a canary planted alone still sits a little apart in time from
- * its key neighbours on the PostgreSQL target (keys detector 0.61–0.70 across runs). Held to this
- * bound so a regression shows; every other detector is held to the panel's threshold.
- */
-const KEYS_RESIDUAL_AUC = 0.75;
-const bound = (d: { detector: string }) => (d.detector === 'keys' ? KEYS_RESIDUAL_AUC : TARGET_AUC);
+/** The issue's target for every detector, the combined classifier included. */
+const TARGET_AUC = 0.6;
+/** 16 real tickets arrive for every 4 canaries: a stream that dried up would hide nothing and prove nothing. */
+const REAL_PER_CANARY = 4;
 let app: TestApp | undefined;
 let db: FreshDb | undefined;
 
@@ -45,13 +41,14 @@ describe('canaries no one can tell apart', () => {
     expect(learned.profile.columns.length).toBeGreaterThan(20);
     const channel = app.services.channels.create({ name: 'Vendor A', kind: 'call-centre-vendor', target: 'utility-sample', routing: { queue: 'CC-DAY' } });
     const utility = openUtilityDb(path.join(path.dirname(app.services.config.tracerDb), 'utility.db'));
-    await dripFeed({ app, channelId: channel.id, canaries: CANARIES, perSlot: 4, realPerSlot: 16, start: app.clock.now(), slotHours: 2, writeReal: sampleWriter(utility) });
+    const real = await dripFeed({ app, channelId: channel.id, canaries: CANARIES, perSlot: 4, realPerSlot: 16, start: app.clock.now(), slotHours: 2, writeReal: sampleWriter(utility) });
+    expect(real).toBeGreaterThan(0.9 * REAL_PER_CANARY * CANARIES);
     utility.close();
 
     const report = await auditTarget(app.services.db, 'utility-sample', app.services.targets.get('utility-sample'));
     show('sample database', report);
     expect(report.canaries).toBe(CANARIES);
-    for (const d of report.detectors) expect(d.auc, d.detector).toBeLessThanOrEqual(bound(d));
+    for (const d of report.detectors) expect(d.auc, d.detector).toBeLessThanOrEqual(TARGET_AUC);
   }, 600_000);
 
   it('when 500 canaries are drip-fed into a PostgreSQL target with its own profile, then they take its shape and no detector tells them apart', async () => {
@@ -67,7 +64,9 @@ describe('canaries no one can tell apart', () => {
     expect(learned.profile.columns.find((c) => c.column === 'reference')!.code).toMatchObject({ sequence: 'counter', counter: { prefix: 'T' } });
 
     const channel = app.services.channels.create({ name: 'CIS vendor', kind: 'call-centre-vendor', target: 'cis', routing: { queue: 'CC-DAY' } });
-    await dripFeed({ app, channelId: channel.id, canaries: CANARIES, perSlot: 4, realPerSlot: 16, start: app.clock.now(), slotHours: 2, writeReal, hours: [7, 15] });
+    // Its real tickets keep arriving among the canaries (their ids are this utility's own, whatever another test's utility holds).
+    const real = await dripFeed({ app, channelId: channel.id, canaries: CANARIES, perSlot: 4, realPerSlot: 16, start: app.clock.now(), slotHours: 2, writeReal, hours: [7, 15] });
+    expect(real).toBeGreaterThan(0.9 * REAL_PER_CANARY * CANARIES);
 
     const canaryRows = await db.query(`SELECT reference, contact_phone FROM service_tickets WHERE reference IS NOT NULL ORDER BY ticket_id DESC LIMIT 40`);
     expect(canaryRows.every((r) => /^T\d{6}$/.test(String(r.reference)) && /^05\d{8}$/.test(String(r.contact_phone)))).toBe(true);
@@ -77,7 +76,7 @@ describe('canaries no one can tell apart', () => {
     show('PostgreSQL target', report);
     await driver.close();
     expect(report.canaries).toBe(CANARIES);
-    for (const d of report.detectors) expect(d.auc, d.detector).toBeLessThanOrEqual(bound(d));
+    for (const d of report.detectors) expect(d.auc, d.detector).toBeLessThanOrEqual(TARGET_AUC);
   }, 600_000);
 });
 

@@ -17,17 +17,19 @@ export type Drawn = ReturnType<typeof drawHistory>[number];
 
 const HOUR = 3600_000;
 
-/** n real tickets created between from and to (uniformly, in key order), from customers of any age. */
-export function realSlot(n: number, locale: Locale, from: number, to: number, seed: number): Drawn[] {
+/**
+ * n real tickets created between from and to (uniformly, in key order), from customers of any age.
+ * taken: the ids this utility already holds.
+ */
+export function realSlot(n: number, locale: Locale, from: number, to: number, seed: number, taken: Set<string>): Drawn[] {
   // Separate generators know nothing of each other's ids: a repeat is dropped, as a CIS would refuse it.
-  const rows = drawHistory(n, locale, { seed, now: new Date(to), days: 2 }).filter((r) => fresh(r));
+  const rows = drawHistory(n, locale, { seed, now: new Date(to), days: 2 }).filter((r) => fresh(r, taken));
   const rnd = seeded(seed);
   const times = Array.from({ length: rows.length }, () => from + rnd() * (to - from)).sort((a, b) => a - b);
   return rows.map((r, i) => ({ ...r, ticket: { ...r.ticket, createdAt: formatInZone(Math.floor(times[i]! / 1000) * 1000, 'Asia/Riyadh') } }));
 }
 
-const taken = new Set<string>();
-function fresh(r: Drawn): boolean {
+function fresh(r: Drawn, taken: Set<string>): boolean {
   const keys = [r.persona.accountNumber, r.persona.meterSerial, r.persona.premiseId, r.persona.nationalId ?? '', r.persona.phone.e164];
   if (keys.some((k) => taken.has(k))) return false;
   for (const k of keys) taken.add(k);
@@ -86,14 +88,17 @@ export function sqlWriter(driver: SqlDriver, mapping: unknown, transform: (r: Dr
 /**
  * Plants `canaries` canaries one at a time, at random moments of working hours, as a drip-fed
  * campaign would: real tickets keep arriving before and after each one, and the tracer's clock
- * stands at the moment the canary is planted.
+ * stands at the moment the canary is planted. Returns how many real tickets were written meanwhile.
  */
 export async function dripFeed(o: {
   app: TestApp; channelId: string; canaries: number; perSlot: number; realPerSlot: number; start: Date; slotHours: number;
   writeReal: (rows: Drawn[]) => Promise<void>;
   /** The utility's office hours, Riyadh time (default 08:00–17:00). */
   hours?: [number, number];
-}): Promise<void> {
+}): Promise<number> {
+  // The ids this utility holds: another test's utility is another system, its customers are no repeat here.
+  const taken = new Set<string>();
+  let real = 0;
   const slots = workingSlots(o.start, o.slotHours, ...(o.hours ?? [8, 17]));
   let slot = 0;
   const seed = () => seedFrom('stealth-slot', slot++);
@@ -105,7 +110,9 @@ export async function dripFeed(o: {
     let at = from;
     for (const [i, cut] of cuts.entries()) {
       const share = Math.round((o.realPerSlot * (cut - at)) / (to - from));
-      if (share > 0) await o.writeReal(realSlot(share, 'ar-SA', at, cut, seed()));
+      const rows = share > 0 ? realSlot(share, 'ar-SA', at, cut, seed(), taken) : [];
+      if (rows.length) await o.writeReal(rows);
+      real += rows.length;
       at = cut;
       if (i === k) break;
       o.app.clock.set(new Date(cut).toISOString());
@@ -113,4 +120,5 @@ export async function dripFeed(o: {
       planted++;
     }
   }
+  return real;
 }

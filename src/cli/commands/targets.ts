@@ -13,7 +13,7 @@ export function registerTargetCommands(program: Command): void {
   targets
     .command('learn <target>')
     .description('read a bounded sample of the target\'s real rows and learn each mapped column\'s shape; canaries are then drawn to it')
-    .option('--limit <rows>', 'rows read per table (default 5000)')
+    .option('--limit <rows>', 'rows read per table, records for a CRM (default 5000)')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  tracer targets learn cis\n  tracer targets learn utility-sample --limit 2000 --json')
     .action(async (name: string, raw) => {

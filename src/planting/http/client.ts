@@ -8,6 +8,8 @@ export interface HttpCall {
   url: string;
   headers: Record<string, string>;
   body?: unknown;
+  /** An answer longer than this is refused (reading a CRM's records: a page must stay bounded). */
+  maxBytes?: number;
 }
 
 export interface HttpAnswer {
@@ -22,7 +24,11 @@ export interface RetryPolicy {
 }
 
 /** What went wrong on the last attempt: decides whether the write may have happened. */
-export type Failure = { kind: 'timeout' } | { kind: 'network'; code: string; sent: boolean } | { kind: 'status'; status: number; body: string };
+export type Failure =
+  | { kind: 'timeout' }
+  | { kind: 'network'; code: string; sent: boolean }
+  | { kind: 'status'; status: number; body: string; retryAfterMs?: number }
+  | { kind: 'too-large'; limit: number };
 
 export class HttpFailure extends Error {
   constructor(readonly failure: Failure, message: string) {
@@ -50,8 +56,9 @@ async function attempt(call: HttpCall, timeoutMs: number): Promise<HttpAnswer> {
   }
   let text: string;
   try {
-    text = await res.text();
-  } catch {
+    text = call.maxBytes === undefined ? await res.text() : await boundedText(res, call.maxBytes);
+  } catch (err) {
+    if (err instanceof HttpFailure) throw err;
     throw new HttpFailure({ kind: 'timeout' }, `the answer did not finish within ${timeoutMs} ms`);
   }
   let body: unknown = text;
@@ -60,8 +67,40 @@ async function attempt(call: HttpCall, timeoutMs: number): Promise<HttpAnswer> {
   } catch {
     // Not JSON: kept as text for the error message.
   }
-  if (res.status >= 300) throw new HttpFailure({ kind: 'status', status: res.status, body: text.slice(0, 200) }, `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+  if (res.status >= 300) {
+    const retryAfterMs = res.status === 429 || res.status === 503 ? retryAfter(res.headers.get('retry-after')) : undefined;
+    throw new HttpFailure({ kind: 'status', status: res.status, body: text.slice(0, 200), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+      `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+  }
   return { status: res.status, body };
+}
+
+/** Reads the answer up to limit bytes; a longer one is cut off and refused, never held whole in memory. */
+async function boundedText(res: Response, limit: number): Promise<string> {
+  const tooLarge = () => new HttpFailure({ kind: 'too-large', limit }, `the answer is larger than ${limit} bytes`);
+  if (Number(res.headers.get('content-length') ?? 0) > limit) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body ?? []) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      await res.body?.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Retry-After as seconds or an HTTP date, in ms (undefined when absent or unreadable). */
+function retryAfter(header: string | null): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 const retryable = (f: Failure) => f.kind === 'timeout' || f.kind === 'network' || (f.kind === 'status' && f.status >= 500);
@@ -87,6 +126,8 @@ export function httpError(target: string, err: unknown): AppError {
   if (f.kind === 'status' && (f.status === 401 || f.status === 403)) {
     return new AppError('target-auth-failed', `target "${target}": the CRM refused the credentials: ${err.message}`, 502);
   }
+  if (f.kind === 'too-large') return new AppError('target-answer-too-large', `target "${target}": ${err.message}`, 502);
+  if (f.kind === 'status' && f.status === 429) return new AppError('target-rate-limited', `target "${target}": the CRM kept refusing for its rate limit: ${err.message}`, 502);
   if (f.kind === 'status' && f.status < 500) return new AppError('target-rejected', `target "${target}": the CRM rejected the request: ${err.message}`, 502);
   return new AppError('target-unavailable', `target "${target}": the CRM did not answer usably: ${err.message}`, 502);
 }

@@ -6,8 +6,11 @@ import { AppError } from '../../errors.ts';
 import { compileTemplate, renderTemplate, requestContext, type Expression, type ExpressionContext } from '../expressions.ts';
 import type { HttpSettings } from '../settings.ts';
 import { sameValue } from '../compare.ts';
-import { PlantingOutcomeUnknown, type PlannedWrites, type PlantResult, type PlantingDetails, type PlantingRequest, type PlantingTarget, type VerifyResult } from '../target.ts';
+import { PlantingOutcomeUnknown, type PlannedWrites, type PlantResult, type PlantingDetails, type PlantingRequest, type PlantingTarget, type ProfileState, type VerifyResult } from '../target.ts';
+import { ProfileShaper } from '../profile/shaper.ts';
+import type { TargetProfile, TargetSample } from '../profile/types.ts';
 import { HttpFailure, httpError, pick, send, type HttpCall } from './client.ts';
+import { bodyFields, CRM_TABLE, fieldsHash, sampleCrm, type BodyField } from './profiled.ts';
 
 const ALL_ROOTS = { roots: ['persona', 'ticket', 'variant', 'channel', 'routing', 'externalRef'] };
 
@@ -15,10 +18,40 @@ export class HttpTarget implements PlantingTarget {
   readonly kind = 'http';
   readonly name: string;
   private readonly expressions: Map<string, Expression>;
+  /** The create body's fields a canary fills: what a profile learns and shapes. */
+  private readonly fields: BodyField[];
+  private shaper: ProfileShaper | null = null;
+  private profileWarning: string | undefined;
+  /** Only a CRM that declares where its records are listed can be learned (the service says so otherwise). */
+  readonly sample?: (o: { limit: number; exclude: Map<string, Set<string>> }) => Promise<TargetSample>;
+  readonly useProfile?: (profile: TargetProfile | null) => void;
 
-  constructor(private readonly s: HttpSettings & { secret?: string }) {
+  constructor(private readonly s: HttpSettings & { secret?: string }, private readonly clock?: () => Date) {
     this.name = s.name;
     this.expressions = compileTemplate([s.create, s.withdraw, s.verify ?? null, s.search ?? null], ALL_ROOTS);
+    this.fields = bodyFields(s.create.body);
+    if (s.learn) {
+      this.sample = (o) => sampleCrm(this.s, this.auth(), this.fields, o.limit, o.exclude.get(CRM_TABLE) ?? new Set());
+      this.useProfile = (profile) => this.applyProfile(profile);
+    }
+  }
+
+  /** Bodies are drawn to the profile (phone layout, id scheme, dates, shares); a profile of other fields is refused. */
+  private applyProfile(profile: TargetProfile | null): void {
+    this.profileWarning = profile && profile.schemaHash !== fieldsHash(this.fields)
+      ? `target "${this.name}": the profile learned ${profile.learnedAt} is of other body fields; canaries use declared formats` : undefined;
+    // The fields a search finds a ticket by are never left blank.
+    const searched = new Set(Object.values(this.s.search?.query ?? {}).map((t) => /^\{\{\s*([^}]+?)\s*\}\}$/.exec(t)?.[1]));
+    const columns = Object.fromEntries(this.fields.map((f) => [f.path, f.source]));
+    const lookup = this.fields.filter((f) => searched.has(f.source)).map((f) => f.path);
+    this.shaper = profile && !this.profileWarning
+      ? new ProfileShaper(profile, CRM_TABLE, [{ table: CRM_TABLE, key: this.s.learn?.refPath ?? 'id', generated: true, unique: [], lookup, columns }], this.clock)
+      : null;
+  }
+
+  profileState(): ProfileState {
+    if (this.profileWarning) return { state: 'refused', warning: this.profileWarning };
+    return this.shaper ? { state: 'applied', learnedAt: this.shaper.profile.learnedAt } : { state: 'none' };
   }
 
   async plant(r: PlantingRequest): Promise<PlantResult> {
@@ -84,7 +117,15 @@ export class HttpTarget implements PlantingTarget {
     const search = this.s.search;
     if (!search) throw new AppError('lookup-unsupported', `target "${this.name}" declares no search request`, 409);
     const ctx = requestContext(r);
-    const query = new URLSearchParams(Object.entries(renderTemplate(search.query, ctx, this.expressions) as Record<string, unknown>).map(([k, v]) => [k, String(v ?? '')]));
+    const planted = this.createCall(r).body;
+    // A value the profile reshaped is searched for as it was written.
+    const written = (template: string) => {
+      const expr = /^\{\{\s*([^}]+?)\s*\}\}$/.exec(template)?.[1];
+      const f = this.shaper && expr !== undefined ? this.fields.find((x) => x.source === expr) : undefined;
+      return f ? pick(planted, f.path) : undefined;
+    };
+    const rendered = renderTemplate(search.query, ctx, this.expressions) as Record<string, unknown>;
+    const query = new URLSearchParams(Object.entries(rendered).map(([k, v]) => [k, String(written(search.query[k]!) ?? v ?? '')]));
     let body: unknown;
     try {
       body = (await send({ method: 'GET', url: `${this.url(search.path, ctx)}?${query}`, headers: this.auth() }, this.s)).body;
@@ -97,12 +138,22 @@ export class HttpTarget implements PlantingTarget {
     if (results.length > 1) throw new AppError('lookup-ambiguous', `target "${this.name}": ${results.length} tickets match`, 409);
     const ref = pick(results[0], search.refPath);
     if (typeof ref !== 'string' && typeof ref !== 'number') throw new AppError('target-error', `target "${this.name}": the search result has no reference at "${search.refPath}"`, 502);
-    return { externalRef: String(ref), details: { body: this.createCall(r).body as PlantingDetails } };
+    return { externalRef: String(ref), details: { body: planted as PlantingDetails } };
   }
 
   private createCall(r: PlantingRequest): HttpCall & { body: unknown } {
     const ctx = requestContext(r);
-    return { method: this.s.create.method, url: this.url(this.s.create.path, ctx), headers: this.auth(), body: renderTemplate(this.s.create.body, ctx, this.expressions) };
+    const body = renderTemplate(this.s.create.body, ctx, this.expressions);
+    if (this.shaper) {
+      for (const f of this.fields) {
+        const parent = f.keys.slice(0, -1).reduce<unknown>((n, k) => (n as Record<string, unknown> | null)?.[k], body) as Record<string, unknown> | null;
+        const key = f.keys.at(-1);
+        const v = parent && key !== undefined ? parent[key] : undefined;
+        if (key === undefined || (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) continue;
+        parent![key] = this.shaper.shape(CRM_TABLE, f.path, v, ctx);
+      }
+    }
+    return { method: this.s.create.method, url: this.url(this.s.create.path, ctx), headers: this.auth(), body };
   }
 
   private auth(): Record<string, string> {

@@ -40,9 +40,27 @@ export function seeded(seed: number): () => number {
   };
 }
 
+/** What shape() needs of one column, worked out when the profile is applied. */
+interface Plan {
+  c: ColumnProfile;
+  mayNull: boolean;
+  /** Category columns drawn in the target's shares: always (status, intake channel) or when the value is unknown there. */
+  category?: { always: boolean; labels: string[]; weights: number[] };
+  /** The id scheme a code column is redrawn in (never the canary's national id or numbers). */
+  format?: CompiledFormat;
+}
+
 export class ProfileShaper {
   private readonly byColumn = new Map<string, ColumnProfile>();
   private readonly formats = new Map<string, CompiledFormat>();
+  /** Per table and column, what shape() needs, worked out once: a batch shapes thousands of cells. */
+  private readonly plans = new Map<string, Map<string, Plan>>();
+  private readonly ages: number[] | undefined;
+  private readonly zone: number;
+  /** The canary's number is written in several columns (customer, contact): parsed once. */
+  private readonly parsedPhones = new Map<string, { n: string; cc: string } | null>();
+  private readonly drawsOf = new Map<string, { age: number; hour: number; minute: number }>();
+  private readonly zoneOf = new Map<string, number>();
 
   constructor(readonly profile: TargetProfile, private readonly ticketTable: string, private readonly tables: ShapedTable[], private readonly clock?: () => Date) {
     for (const c of profile.columns) if (!c.note) this.byColumn.set(`${c.table}.${c.column}`, c);
@@ -54,6 +72,23 @@ export class ProfileShaper {
         // A learned pattern that cannot yield varied values (all literal) is not redrawn from.
       }
     }
+    for (const t of tables) {
+      const plan = new Map<string, Plan>();
+      for (const column of Object.keys(t.columns)) {
+        const c = this.byColumn.get(`${t.table}.${column}`);
+        if (!c) continue;
+        const shares = c.category ? Object.entries(c.category.shares) : [];
+        plan.set(column, {
+          c, mayNull: this.mayNull(c, t),
+          category: c.category && !/^(ref\.|routing\.|')/.test(c.source)
+            ? { always: /^ticket\.(status|intakeChannel)\b/.test(c.source), labels: shares.map(([v]) => v), weights: shares.map(([, w]) => w) } : undefined,
+          format: /nationalId|phone|landline/.test(c.source) ? undefined : this.formats.get(`${t.table}.${column}`),
+        });
+      }
+      this.plans.set(t.table, plan);
+    }
+    this.ages = [...this.byColumn.values()].find((c) => c.date && c.table !== this.ticketTable && !/^ref\./.test(c.source))?.date!.ageDays;
+    this.zone = [...this.byColumn.values()].find((c) => c.date?.offsetMinutes != null)?.date!.offsetMinutes ?? 0;
   }
 
   /** Columns of a table filled with the next free counter value inside the planting's transaction. */
@@ -117,24 +152,36 @@ export class ProfileShaper {
   }
 
   shape(table: string, column: string, value: Scalar, ctx: ExpressionContext): Scalar {
-    const c = this.byColumn.get(`${table}.${column}`);
-    const t = this.tables.find((x) => x.table === table);
-    if (!c || !t || value === null) return value;
+    const plan = this.plans.get(table)?.get(column);
+    if (!plan || value === null) return value;
+    const { c } = plan;
     const rnd = seeded(seedFrom(ctx.persona?.accountNumber ?? '', ctx.variant?.index ?? 0, table, column));
-    if (this.mayNull(c, t) && rnd() < c.nullRate) return null;
+    if (plan.mayNull && rnd() < c.nullRate) return null;
     switch (c.kind) {
       case 'phone':
-        return formatPhone(String(value), c.phone!) ?? value;
+        return this.formatPhone(String(value), c.phone!, ctx) ?? value;
       case 'date':
       case 'datetime':
-        return this.shapeDate(String(value), c.date!, table, ctx, rnd) ?? value;
+        return this.shapeDate(String(value), c, table, ctx, rnd) ?? value;
       case 'category':
-        return this.redrawCategory(c, String(value)) ? drawShare(c.category!.shares, rnd()) ?? value : value;
+        return this.shapeCategory(plan, String(value), rnd);
       case 'code':
-        return this.shapeCode(table, column, String(value), c, rnd);
+        return this.shapeCode(table, column, String(value), plan.format, rnd);
       default:
         return value;
     }
+  }
+
+  private formatPhone(value: string, shape: PhoneShape, ctx: ExpressionContext): string | undefined {
+    const known = ownNumber(value, shape.country, ctx);
+    if (known) return writePhone(known, shape);
+    let parsed = this.parsedPhones.get(`${shape.country}${value}`);
+    if (parsed === undefined) {
+      if (this.parsedPhones.size >= 4096) this.parsedPhones.clear();
+      parsed = parsePhone(value, shape.country);
+      this.parsedPhones.set(`${shape.country}${value}`, parsed);
+    }
+    return parsed ? writePhone(parsed, shape) : undefined;
   }
 
   /** Columns that find a row again or tie rows together are never blanked; optional sources are blank on their own. */
@@ -148,60 +195,84 @@ export class ProfileShaper {
    * hang together with the rest of the canary (a city with its postal code, a priority with its
    * complaint, a queue with its channel) and are redrawn only when the target never uses the value.
    */
-  private redrawCategory(c: ColumnProfile, value: string): boolean {
-    if (/^(ref\.|routing\.|')/.test(c.source)) return false;
-    return /^ticket\.(status|intakeChannel)\b/.test(c.source) || !(value in c.category!.shares);
+  private shapeCategory(plan: Plan, value: string, rnd: () => number): Scalar {
+    const k = plan.category;
+    if (!k || !(k.always || !(value in plan.c.category!.shares)) || k.labels.length === 0) return value;
+    return k.labels[weightedIndex(k.weights, rnd())]!;
   }
 
-  private shapeCode(table: string, column: string, value: string, c: ColumnProfile, rnd: () => number): Scalar {
-    const format = this.formats.get(`${table}.${column}`);
-    if (!format || /nationalId|phone|landline/.test(c.source) || fits(value, format)) return value;
+  private shapeCode(table: string, column: string, value: string, format: CompiledFormat | undefined, rnd: () => number): Scalar {
+    if (!format || fits(value, format)) return value;
     return drawValue(format, randomFrom(rnd), `profile ${table}.${column}`);
   }
 
-  private shapeDate(value: string, d: DateShape, table: string, ctx: ExpressionContext, rnd: () => number): string | undefined {
+  private shapeDate(value: string, c: ColumnProfile, table: string, ctx: ExpressionContext, rnd: () => number): string | undefined {
     const w = parseWallTime(value);
     if (!w) return undefined;
+    const d = c.date!;
     const written = Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - (zoneMinutes(w.zone) ?? 0) * 60_000;
     const offset = d.offsetMinutes ?? 0;
-    const instant = table === this.ticketTable ? recentInstant(written, d, offset, rnd) : this.historicInstant(ctx, d, offset, written);
+    // A one-table target (a CRM's ticket, a CSV row) also carries the customer's dates: those are history.
+    const recent = table === this.ticketTable && !/^persona\./.test(c.source);
+    const instant = recent ? recentInstant(written, d, offset, rnd) : this.historicInstant(ctx, d, offset, written);
     return formatWall(instant, d, offset);
   }
 
   /**
    * An account's dates: one age per canary, shared by every history column (drawn from the first
-   * one's ages), and one calendar day in the target's own zone, so a customer created and an
-   * account opened on the same day in real rows are on the same day in canaries too.
+   * one's ages), and one calendar day in the customer's own zone, so a customer created and an
+   * account opened on the same day in real rows are on the same day in canaries too. The day is
+   * local (a date column holds the local date), the hour is as the column writes it: a target
+   * that stores times in UTC then shows, as its real rows do, the evening before the local day.
    */
   private historicInstant(ctx: ExpressionContext, d: DateShape, offset: number, written: number): number {
     const anchor = ctx.ticket ? Date.parse(ctx.ticket.createdAt) : written;
     const persona = ctx.persona?.accountNumber ?? '';
-    const age = Math.max(1, quantileAt(this.historyAges(d), seeded(seedFrom(persona, 'history-age'))()));
-    const zone = this.zoneOffset();
+    const draws = this.historyDraws(persona);
+    const age = Math.max(1, quantileAt(this.ages ?? d.ageDays, draws.age));
+    const zone = this.localZone(ctx);
     const localDay = Math.floor((anchor - age * DAY_MS + zone * 60_000) / DAY_MS) * DAY_MS;
-    const hour = d.layout === 'date' ? 12 : weightedIndex(d.hours, seeded(seedFrom(persona, 'history-hour'))());
-    const minute = Math.floor(seeded(seedFrom(persona, 'history-minute'))() * 3600);
-    return localDay + hour * 3600_000 + minute * 1000 - (d.layout === 'date' ? 0 : offset) * 60_000;
+    if (d.layout === 'date') return localDay + 12 * 3600_000;
+    const hour = weightedIndex(d.hours, draws.hour);
+    const minute = Math.floor(draws.minute * 3600);
+    // The drawn hour is in the column's written zone; as a local time it may fall on the local day only from the evening before.
+    const local = (((hour * 60 - offset + zone) % 1440) + 1440) % 1440;
+    return localDay + local * 60_000 + minute * 1000 - zone * 60_000;
   }
 
-  /** The zone the target writes local times in (the first zoned date column's), for calendar days. */
-  private zoneOffset(): number {
-    for (const c of this.byColumn.values()) if (c.date?.offsetMinutes != null) return c.date.offsetMinutes;
-    return 0;
+  /** One canary's history draws, the same for each of its history columns: drawn once. */
+  private historyDraws(persona: string): { age: number; hour: number; minute: number } {
+    let d = this.drawsOf.get(persona);
+    if (!d) {
+      if (this.drawsOf.size >= 4096) this.drawsOf.clear();
+      d = { age: seeded(seedFrom(persona, 'history-age'))(), hour: seeded(seedFrom(persona, 'history-hour'))(), minute: seeded(seedFrom(persona, 'history-minute'))() };
+      this.drawsOf.set(persona, d);
+    }
+    return d;
   }
 
-  /** The first history date column's ages: every history column of one canary uses the same age. */
-  private historyAges(fallback: DateShape): number[] {
-    for (const c of this.byColumn.values()) if (c.date && c.table !== this.ticketTable && !/^ref\./.test(c.source)) return c.date.ageDays;
-    return fallback.ageDays;
+  /** The customer's zone: the one the canary's own dates are written in (its locale's), else the target's first zoned column's. */
+  private localZone(ctx: ExpressionContext): number {
+    const opened = ctx.persona?.openedAt;
+    if (!opened) return this.zone;
+    let zone = this.zoneOf.get(opened);
+    if (zone === undefined) {
+      if (this.zoneOf.size >= 4096) this.zoneOf.clear();
+      zone = zoneMinutes(parseWallTime(opened)?.zone) ?? this.zone;
+      this.zoneOf.set(opened, zone);
+    }
+    return zone;
   }
+
 }
 
 /** A new complaint keeps its week: the day and hour are drawn from the target's weekday and hour shares, never after it was made. */
 function recentInstant(written: number, d: DateShape, offset: number, rnd: () => number): number {
   const local = written + offset * 60_000;
   const today = Math.floor(local / DAY_MS) * DAY_MS;
-  const dayWeights = Array.from({ length: 7 }, (_, k) => d.weekdays[new Date(today - k * DAY_MS).getUTCDay()]!);
+  // 1970-01-01 was a Thursday (weekday 4).
+  const weekday = (Math.floor(today / DAY_MS) % 7 + 11) % 7;
+  const dayWeights = Array.from({ length: 7 }, (_, k) => d.weekdays[(weekday - k + 7) % 7]!);
   for (let tries = 0; tries < 20; tries++) {
     const k = weightedIndex(dayWeights, rnd());
     const hourWeights = d.hours.map((h, hour) => (k === 0 && today + hour * 3600_000 > local ? 0 : h));
@@ -226,25 +297,45 @@ function formatWall(instant: number, d: DateShape, offset: number): string {
 
 /** The canary's number, written the way the target writes numbers. */
 export function formatPhone(value: string, shape: PhoneShape): string | undefined {
-  const p = parsePhoneNumberFromString(value, shape.country);
-  if (!p?.isValid()) return undefined;
-  const n = p.nationalNumber, cc = p.countryCallingCode;
+  const p = parsePhone(value, shape.country);
+  return p ? writePhone(p, shape) : undefined;
+}
+
+const CALLING_CODES: Record<PhoneShape['country'], string> = { SA: '966', US: '1' };
+
+/**
+ * The canary's own numbers (mobile, landline) are valid by construction and carry their E.164 form:
+ * a value that is one of them needs no parsing (libphonenumber is most of a batch's shaping time).
+ */
+function ownNumber(value: string, country: PhoneShape['country'], ctx: ExpressionContext): { n: string; cc: string } | null {
+  const cc = CALLING_CODES[country];
+  for (const forms of [ctx.persona?.phone, ctx.persona?.landline]) {
+    if (forms && (forms.national === value || forms.e164 === value) && forms.e164.startsWith(`+${cc}`)) return { n: forms.e164.slice(1 + cc.length), cc };
+  }
+  return null;
+}
+
+function parsePhone(value: string, country: PhoneShape['country']): { n: string; cc: string } | null {
+  const p = parsePhoneNumberFromString(value, country);
+  return p?.isValid() ? { n: p.nationalNumber, cc: p.countryCallingCode } : null;
+}
+
+function writePhone({ n, cc }: { n: string; cc: string }, shape: PhoneShape): string {
   const digits = shape.form === 'trunk' ? `0${n}` : shape.form === 'bare' ? n : shape.form === 'cc' ? `${cc}${n}` : `00${cc}${n}`;
   const slots = [...shape.mask].filter((ch) => ch === '#').length;
-  if (slots !== digits.length) return p.formatNational();
+  if (slots !== digits.length) return parsePhoneNumberFromString(`+${cc}${n}`)!.formatNational();
   let i = 0;
   return [...shape.mask].map((ch) => (ch === '#' ? digits[i++]! : ch)).join('');
 }
 
 function fits(value: string, f: CompiledFormat): boolean {
   if (value.length !== f.slots.length) return false;
-  return f.slots.every((s, i) => (s.kind === 'digit' ? /\d/.test(value[i]!) : s.kind === 'letter' ? /[A-Za-z]/.test(value[i]!) : value[i] === s.char));
-}
-
-function drawShare(shares: Record<string, number>, r: number): string | undefined {
-  const entries = Object.entries(shares);
-  if (entries.length === 0) return undefined;
-  return entries[weightedIndex(entries.map(([, s]) => s), r)]![0];
+  for (let i = 0; i < value.length; i++) {
+    const s = f.slots[i]!, ch = value.charCodeAt(i);
+    const ok = s.kind === 'digit' ? ch >= 48 && ch <= 57 : s.kind === 'letter' ? (ch | 32) >= 97 && (ch | 32) <= 122 : value[i] === s.char;
+    if (!ok) return false;
+  }
+  return true;
 }
 
 export function weightedIndex(weights: readonly number[], r: number): number {

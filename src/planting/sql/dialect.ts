@@ -20,15 +20,22 @@ function placeholders(d: Dialect) {
   return () => (d === 'postgres' ? `$${++n}` : '?');
 }
 
+/** Batches repeat the same statement shape (500 rows of the same columns): its text is built once. */
+const insertSql = new Map<string, string>();
+
 export function insertStatement(d: Dialect, table: string, columns: string[], rows: Scalar[][], returning: string[] = []): Statement {
-  const q = (s: string) => quoteIdent(d, s);
-  const next = placeholders(d);
-  const values = rows.map((r) => `(${r.map(() => next()).join(', ')})`).join(', ');
-  const ret = returning.length && d === 'postgres' ? ` RETURNING ${returning.map(q).join(', ')}` : '';
-  return {
-    sql: `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${values}${ret}`,
-    params: rows.flat().map(bindable(d)),
-  };
+  const shape = JSON.stringify([d, table, columns, rows.map((r) => r.length), returning]);
+  let sql = insertSql.get(shape);
+  if (sql === undefined) {
+    const q = (s: string) => quoteIdent(d, s);
+    const next = placeholders(d);
+    const values = rows.map((r) => `(${r.map(() => next()).join(', ')})`).join(', ');
+    const ret = returning.length && d === 'postgres' ? ` RETURNING ${returning.map(q).join(', ')}` : '';
+    sql = `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${values}${ret}`;
+    if (insertSql.size >= 256) insertSql.clear();
+    insertSql.set(shape, sql);
+  }
+  return { sql, params: rows.flat().map(bindable(d)) };
 }
 
 export function selectByKeyStatement(d: Dialect, table: string, columns: string[], key: string, value: Scalar): Statement {

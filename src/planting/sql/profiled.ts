@@ -65,10 +65,16 @@ export async function takeArrivals(tx: SqlTx, d: Dialect, t: SqlTableMapping, ro
   shaper.arrivals(t.table, rows, newest ? String(newest[column]) : null);
 }
 
-/** Ids redrawn in the target's scheme (key and unique columns) must not be a real record's: refused (the batch rolls back) if one is. */
-export async function refuseHeldCodes(tx: SqlTx, d: Dialect, target: string, t: SqlTableMapping, rows: Array<Record<string, Scalar>>, shaper: ProfileShaper): Promise<void> {
+/**
+ * Ids redrawn in the target's scheme (key and unique columns) must not be a real record's: refused
+ * (the batch rolls back) if one is. Only values the profile actually replaced are looked up: a
+ * canary's own id that already fits the scheme was checked against real records before planting.
+ */
+export async function refuseHeldCodes(
+  tx: SqlTx, d: Dialect, target: string, t: SqlTableMapping, rows: Array<{ values: Record<string, Scalar>; redrawn: Set<string> }>, shaper: ProfileShaper,
+): Promise<void> {
   for (const column of shaper.redrawnCodes(t.table).filter((c) => c === t.key || t.unique.includes(c))) {
-    const values = rows.map((r) => r[column]).filter((v): v is Exclude<Scalar, null> => v !== null && v !== undefined);
+    const values = rows.filter((r) => r.redrawn.has(column)).map((r) => r.values[column]).filter((v): v is Exclude<Scalar, null> => v !== null && v !== undefined);
     if (values.length === 0) continue;
     const held: Row[] = await tx.query(existingValuesStatement(d, t.table, column, values));
     if (held.length > 0) {

@@ -29,6 +29,8 @@ const MAX_PARAMS = 30_000;
 
 export class RowWriter {
   readonly compiled: Map<string, Map<string, Expression>>;
+  /** Each column's expression with the label its errors carry, built once (a batch renders thousands of cells). */
+  private readonly cells: Map<string, Array<{ col: string; ex: Expression; where: string; ref: boolean }>>;
   /** The target's learned shape, when it has one: every rendered value passes through it. */
   shaper: ProfileShaper | null = null;
 
@@ -36,37 +38,71 @@ export class RowWriter {
     this.compiled = new Map(
       mapping.tables.map((t) => [t.table, new Map(Object.entries(t.columns).map(([c, e]) => [c, compileExpression(e, SQL_ROOTS)]))]),
     );
+    this.cells = new Map([...this.compiled].map(([table, cols]) => [table,
+      [...cols].map(([col, ex]) => ({ col, ex, where: `target "${target}" ${table}.${col}`, ref: ex.roots.has('ref') }))]));
   }
 
   render(t: SqlTableMapping, ctx: ExpressionContext): Record<string, Scalar> {
-    const out: Record<string, Scalar> = {};
-    for (const [col, ex] of this.compiled.get(t.table)!) {
-      const value = ex.evaluate(ctx, `target "${this.target}" ${t.table}.${col}`);
-      out[col] = this.shaper && !ex.roots.has('ref') ? this.shaper.shape(t.table, col, value, ctx) : value;
+    return this.renderRefs(t, ctx, this.renderOwn(t, ctx).values);
+  }
+
+  /**
+   * The columns drawn from the canary itself (and shaped to the profile): they need no key of an
+   * earlier table. redrawn: the columns whose value the profile replaced (not the canary's own).
+   */
+  private renderOwn(t: SqlTableMapping, ctx: ExpressionContext): { values: Record<string, Scalar>; redrawn: Set<string> } {
+    const values: Record<string, Scalar> = {};
+    const redrawn = new Set<string>();
+    for (const { col, ex, where, ref } of this.cells.get(t.table)!) {
+      if (ref) continue;
+      const value = ex.evaluate(ctx, where);
+      values[col] = this.shaper ? this.shaper.shape(t.table, col, value, ctx) : value;
+      if (values[col] !== value) redrawn.add(col);
     }
+    return { values, redrawn };
+  }
+
+  /** The columns copied from rows written before (ref.<table>.<column>), once those rows have their keys. */
+  private renderRefs(t: SqlTableMapping, ctx: ExpressionContext, own: Record<string, Scalar>): Record<string, Scalar> {
+    const out: Record<string, Scalar> = {};
+    for (const { col, ex, where, ref } of this.cells.get(t.table)!) out[col] = ref ? ex.evaluate(ctx, where) : own[col]!;
     return out;
   }
 
-  /** Writes every table for every request (one canary each) inside tx; returns each request's rows. */
+  /**
+   * Writes every table for every request (one canary each) inside tx; returns each request's rows.
+   * While one table's INSERT is with the database, the next table's own columns are drawn, so the
+   * shaping costs the batch little wall time.
+   */
   async write(tx: SqlTx, requests: Array<{ ctx: ExpressionContext; siblings?: PlantingDetails[] }>): Promise<WrittenRow[][]> {
     const written: WrittenRow[][] = requests.map(() => []);
-    for (const t of this.mapping.tables) {
-      const remaining: Array<{ i: number; values: Record<string, Scalar> }> = [];
-      requests.forEach((r, i) => {
-        const reused = t.perCanary ? r.siblings?.flatMap((d) => rowsOf(d) ?? []).find((w) => w.table === t.table) : undefined;
+    const tables = this.mapping.tables;
+    const prepare = (t: SqlTableMapping) => requests.flatMap((r, i) => {
+      const reused = t.perCanary ? r.siblings?.flatMap((d) => rowsOf(d) ?? []).find((w) => w.table === t.table) : undefined;
+      return [{ i, reused, own: reused ? undefined : this.renderOwn(t, r.ctx) }];
+    });
+    let next = tables.length ? prepare(tables[0]!) : [];
+    for (const [k, t] of tables.entries()) {
+      const prepared = next;
+      const remaining: Array<{ i: number; values: Record<string, Scalar>; redrawn: Set<string> }> = [];
+      for (const { i, reused, own } of prepared) {
         if (reused) {
           written[i]!.push({ ...reused, inserted: false });
-          setRef(r.ctx, t, reused.values, reused.key);
+          setRef(requests[i]!.ctx, t, reused.values, reused.key);
         } else {
-          remaining.push({ i, values: this.render(t, r.ctx) });
+          remaining.push({ i, values: this.renderRefs(t, requests[i]!.ctx, own!.values), redrawn: own!.redrawn });
         }
-      });
+      }
       if (this.shaper && remaining.length) {
         await takeCounters(tx, this.dialect, t, remaining.map((x) => x.values), this.shaper);
         await takeArrivals(tx, this.dialect, t, remaining.map((x) => x.values), this.shaper);
-        await refuseHeldCodes(tx, this.dialect, this.target, t, remaining.map((x) => x.values), this.shaper);
+        await refuseHeldCodes(tx, this.dialect, this.target, t, remaining, this.shaper);
       }
-      const keys = await this.insert(tx, t, remaining.map((x) => x.values));
+      const inserting = this.insert(tx, t, remaining.map((x) => x.values));
+      // Caught here so a failed INSERT is not an unhandled rejection while the next table is drawn; rethrown by the await below.
+      inserting.catch(() => {});
+      next = k + 1 < tables.length ? prepare(tables[k + 1]!) : [];
+      const keys = await inserting;
       remaining.forEach(({ i, values }, j) => {
         written[i]!.push({ table: t.table, key: keys[j]!, values, inserted: true });
         setRef(requests[i]!.ctx, t, values, keys[j]!);
