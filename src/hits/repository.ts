@@ -95,27 +95,8 @@ export class HitRepository {
     const limit = pageLimit(page);
     const after = decodeCursor('hits', page.cursor, 2);
     const rows = this.prepared(
-      `SELECT * FROM hits
-       WHERE (@canaryId IS NULL OR canary_id = @canaryId)
-         AND (@classification IS NULL OR classification = @classification)
-         AND (@kind IS NULL OR kind = @kind)
-         AND (@since IS NULL OR received_at >= @since)
-         AND (@until IS NULL OR received_at < @until)
-         AND (@channelId IS NULL OR canary_id IN (SELECT canary_id FROM plantings WHERE channel_id = @channelId))
-         AND (@afterAt IS NULL OR (received_at, id) > (@afterAt, @afterId))
-       ORDER BY received_at, id
-       LIMIT @limit`,
-    ).all({
-      canaryId: filter.canaryId ?? null,
-      classification: filter.classification ?? null,
-      kind: filter.kind ?? null,
-      since: filter.since ?? null,
-      until: filter.until ?? null,
-      channelId: filter.channelId ?? null,
-      afterAt: after?.[0] ?? null,
-      afterId: after?.[1] ?? null,
-      limit: limit + 1,
-    }) as HitRow[];
+      `SELECT * FROM hits ${LIST_WHERE} ORDER BY received_at, id LIMIT @limit`,
+    ).all({ ...listParams(filter, after), limit: limit + 1 }) as HitRow[];
     return pageOf('hits', rows, limit, (r) => [r.received_at, r.id], toHit);
   }
 
@@ -123,22 +104,34 @@ export class HitRepository {
   count(filter: HitFilter = {}, cursor?: string): number {
     const after = decodeCursor('hits', cursor, 2);
     return this.prepared(
-      `SELECT count(*) FROM hits
+      `SELECT count(*) FROM hits ${LIST_WHERE}`,
+    ).pluck().get(listParams(filter, after)) as number;
+  }
+
+  setCallerName(id: string, name: string): void {
+    this.db.prepare('UPDATE hits SET caller_name = ? WHERE id = ? AND caller_name IS NULL').run(name, id);
+  }
+}
+
+/** A list's filter and keyset position, shared by its pages and its count. */
+const LIST_WHERE = `
        WHERE (@canaryId IS NULL OR canary_id = @canaryId)
          AND (@classification IS NULL OR classification = @classification)
          AND (@kind IS NULL OR kind = @kind)
          AND (@since IS NULL OR received_at >= @since)
          AND (@until IS NULL OR received_at < @until)
          AND (@channelId IS NULL OR canary_id IN (SELECT canary_id FROM plantings WHERE channel_id = @channelId))
-         AND (@afterAt IS NULL OR (received_at, id) > (@afterAt, @afterId))`,
-    ).pluck().get({
-      canaryId: filter.canaryId ?? null, classification: filter.classification ?? null, kind: filter.kind ?? null,
-      since: filter.since ?? null, until: filter.until ?? null, channelId: filter.channelId ?? null,
-      afterAt: after?.[0] ?? null, afterId: after?.[1] ?? null,
-    }) as number;
-  }
+         AND (@afterAt IS NULL OR (received_at, id) > (@afterAt, @afterId))`;
 
-  setCallerName(id: string, name: string): void {
-    this.db.prepare('UPDATE hits SET caller_name = ? WHERE id = ? AND caller_name IS NULL').run(name, id);
-  }
+function listParams(filter: HitFilter, after: readonly unknown[] | null | undefined) {
+  return {
+    canaryId: filter.canaryId ?? null,
+    classification: filter.classification ?? null,
+    kind: filter.kind ?? null,
+    since: filter.since ?? null,
+    until: filter.until ?? null,
+    channelId: filter.channelId ?? null,
+    afterAt: after?.[0] ?? null,
+    afterId: after?.[1] ?? null,
+  };
 }
