@@ -128,10 +128,6 @@ export class CallPairs {
 
   // Readers, by pair index.
   caller(p: number): number { return this.pCaller.data[p]!; }
-  number(p: number): number { return this.pNumber.data[p]!; }
-  canary(p: number): number { return this.pCanary.data[p]!; }
-  count(p: number): number { return this.pCount.data[p]!; }
-  kept(p: number): number { return this.pKept.data[p]!; }
   time(p: number, i: number): number { return this.pTimes.data[p * TIMES_PER_PAIR + i]!; }
   ref(p: number, i: number): number { return this.pRefs.data[p * TIMES_PER_PAIR + i]!; }
   numbersOf(c: number): number { return this.callerNumbers.data[c]!; }

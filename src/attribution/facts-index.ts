@@ -3,17 +3,6 @@ import type { DecoderCall, Exposure } from './model.ts';
 
 export { TIMES_PER_PAIR } from './call-pairs.ts';
 
-/** What one caller did to one number: the earliest calls, in time order (materialised for display). */
-export interface PairCalls {
-  caller: string;
-  number: string;
-  canaryId: string | null;
-  times: number[];
-  ids: string[];
-  /** Every call of this caller to this number, not only the earliest kept. */
-  count: number;
-}
-
 export interface CallerStats {
   /** Distinct numbers this caller rang (repeat calls to one number count once). */
   numbers: number;
@@ -48,12 +37,8 @@ export interface FactsIndex {
   canariesOf: Map<string, CanaryExposure[]>;
   /** The folded calls. */
   calls: CallPairs;
-  /** The canary a pair's number belongs to, if any. */
-  canaryOfPair(p: number): string | null;
   /** canary → indices of the pairs that rang it after its first exposure. */
   pairsOn(canaryId: string): Int32Array;
-  /** canary → [start, end) of its pairs in `onCanary`, the same pairs laid out canary by canary. */
-  rangeOf(canaryId: string): [number, number];
   /**
    * The pairs of every canary, one entry each, contiguous per canary so the decoder reads them in
    * order: the pair, its caller (-1 when withheld), how many numbers that caller rang, and its kept
@@ -152,15 +137,7 @@ export function indexFacts(channels: string[], exposures: Exposure[], calls: Ite
 
   return {
     channels, exposuresOf, canariesOf, calls: pairs, noiseOf, pairs: pairs.size,
-    canaryOfPair: (p) => {
-      const k = canaryOfPair(p);
-      return k < 0 ? null : canaryIds[k]!;
-    },
     onCanary: laid,
-    rangeOf: (canaryId) => {
-      const k = canaryIx.get(canaryId);
-      return k === undefined ? [0, 0] : [perCanary[k]!, perCanary[k + 1]!];
-    },
     pairsOn: (canaryId) => {
       const k = canaryIx.get(canaryId);
       return k === undefined ? NONE : onCanary.subarray(perCanary[k]!, perCanary[k + 1]!);
@@ -170,22 +147,4 @@ export function indexFacts(channels: string[], exposures: Exposure[], calls: Ite
       return c === undefined ? undefined : { numbers: pairs.numbersOf(c), noise: noiseOf[c]! };
     },
   };
-}
-
-/** One pair as plain data (for display and tests; the decoder reads the columns). */
-export function pairCalls(idx: FactsIndex, p: number): PairCalls {
-  const x = idx.calls;
-  const times: number[] = [];
-  const ids: string[] = [];
-  for (let i = 0; i < x.kept(p); i++) {
-    times.push(x.time(p, i));
-    ids.push(x.idOf(x.ref(p, i)));
-  }
-  return { caller: x.callers[x.caller(p)]!, number: x.numbers[x.number(p)]!, canaryId: idx.canaryOfPair(p), times, ids, count: x.count(p) };
-}
-
-/** The caller's first call on the number at or after `from`, if any. */
-export function firstCallAfter(idx: FactsIndex, p: number, from: number): { at: number; id: string } | null {
-  const i = idx.calls.firstAfter(p, from);
-  return i < 0 ? null : { at: idx.calls.time(p, i), id: idx.calls.idOf(idx.calls.ref(p, i)) };
 }

@@ -168,9 +168,11 @@ export class AttributionReports {
     const key = `${version.all}|${Math.floor(now.getTime() / 60_000)}|${JSON.stringify(extra)}`;
     if (this.cached?.key === key) return this.cached;
     // Exposures and the canary of each number change only with plantings, channels and canaries: kept until they do.
-    if (this.exposure?.key !== version.exposure) this.exposure = { key: version.exposure, facts: loadFacts(this.db, now) };
+    const fresh = this.exposure?.key !== version.exposure;
+    if (fresh) this.exposure = { key: version.exposure, facts: loadFacts(this.db, now) };
     if (this.canaries?.key !== version.canaries) this.canaries = { key: version.canaries, of: this.stored.canaryOf() };
-    const facts = { ...this.exposure.facts, background: measuredBackground(this.db, now) };
+    // The background moves with every hit: measured again unless loadFacts has just measured it.
+    const facts = fresh ? this.exposure!.facts : { ...this.exposure!.facts, background: measuredBackground(this.db, now) };
     const calls = this.stored.sync(version.hits);
     const options = { ...this.options, ...extra };
     const input = {

@@ -44,13 +44,12 @@ export class StoredCalls {
   }
 
   /** Every hit stored so far, folded; reads only what is new since the last call. */
+  /**
+   * Called inside the report's read transaction (AttributionReports.decodeNow), so the count, the
+   * parties and the rows folded are one state of the store. `seen`: the hits' count and greatest
+   * rowid, when the caller has just read them in that transaction.
+   */
   sync(seen?: { count: number; maxRowid: number }): Folded {
-    // One read transaction: the count, the parties and the rows folded are one state of the store.
-    return this.db.transaction(() => this.syncNow(seen))();
-  }
-
-  /** `seen`: the hits' count and greatest rowid, when the caller has just read them (in the same state of the store). */
-  private syncNow(seen?: { count: number; maxRowid: number }): Folded {
     const partyOf = acceptedPartyOf(this.db);
     const partyKey = [...partyOf].sort().join(';');
     const [count, maxRowid] = seen ? [seen.count, seen.maxRowid] : this.db.prepare('SELECT count(*), coalesce(max(rowid), 0) FROM hits').raw().get() as [number, number];
