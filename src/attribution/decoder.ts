@@ -148,6 +148,10 @@ interface Scratch {
   /** Per entry of the canary at hand: its first call's slot and density. */
   slots: Uint8Array;
   dens: Float64Array;
+  /** Per entry of a one-channel canary: its latency density, NaN until computed, for the index and latency model named. */
+  density: Float64Array;
+  densityOf: FactsIndex | null;
+  densityLatency: DecoderOptions['latency'] | null;
 }
 /**
  * The scratch of the last decode, reused while it is large enough: allocating (and zeroing) tens of
@@ -164,6 +168,7 @@ const scratchFor = (idx: FactsIndex): Scratch => {
   pooled = {
     acc: new Float64Array(cn), weight: new Float64Array(cn), seen: new Uint8Array(cn), rank: new Int32Array(cn), touched: [],
     callK: new Int32Array(ce), callE: new Int32Array(ce), callSlot: new Uint8Array(ce), single: new Float64Array(ce), slots: new Uint8Array(ce), dens: new Float64Array(ce),
+    density: new Float64Array(ce), densityOf: null, densityLatency: null,
   };
   return pooled;
 };
@@ -181,29 +186,50 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
   const logPairs = Math.log(idx.pairs);
   const share = q * o.secondPartyShare;
   const { acc, weight, seen, rank, touched, callK, callE, callSlot, single, slots, dens } = s;
+  // A canary exposed to one channel only: its entries' first slot after exposure is laid out, and their
+  // latency density is the same in every pass of this decode, so it is computed once.
+  if (s.densityOf !== idx || s.densityLatency !== o.latency) {
+    s.densityOf = idx;
+    s.densityLatency = o.latency;
+    s.density.fill(NaN, 0, ev.pair.length);
+  }
+  const density = s.density;
   let calls = 0;
   let logUnseen = 0;
   touched.length = 0;
   const missWeights = new Float64Array(canaries.length);
+  // One-number callers (most callers: their one number is this canary) are weighed by a ratio, not a
+  // logarithm: their weight is -log(pairs) + logUnseen + log(ratio), a monotone function of it.
+  let maxRatio = 0;
   for (let ki = 0; ki < canaries.length; ki++) {
     const k = canaries[ki]!;
     const from = k.from;
+    const one = k.channels === 1;
     const missWeight = (missWeights[ki] = 1 - q * latencyCdf(o.latency, now - from));
     let sumDensity = 0;
     for (let e = k.start; e < k.end; e++) {
       const base = e * TIMES_PER_PAIR;
       const kept = ev.kept[e]!;
-      let slot = 0;
-      while (slot < kept && ev.times[base + slot]! < from) slot++;
+      let slot: number;
+      if (one) slot = ev.first[e]!;
+      else {
+        slot = 0;
+        while (slot < kept && ev.times[base + slot]! < from) slot++;
+      }
       slots[e] = slot;
       if (slot === kept) continue;
-      const d = latencyDensityPerDay(o.latency, ev.times[base + slot]! - from);
+      let d = one ? density[e]! : NaN;
+      if (Number.isNaN(d)) {
+        d = latencyDensityPerDay(o.latency, ev.times[base + slot]! - from);
+        if (one) density[e] = d;
+      }
       dens[e] = d;
       sumDensity += d;
     }
     // Anyone's call soon after exposure: what a second recipient of the leak would look like.
     const anyone = (share * sumDensity) / r;
-    const unseen = Math.log(missWeight + anyone);
+    const unseenWeight = missWeight + anyone;
+    const unseen = Math.log(unseenWeight);
     logUnseen += unseen;
     for (let e = k.start; e < k.end; e++) {
       if (slots[e] === ev.kept[e]) continue;
@@ -212,9 +238,12 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
       if (c < 0) continue;
       const own = (q * dens[e]! * idx.pairs) / (r * ev.callerNumbers[e]!);
       const rest = anyone - (share * dens[e]!) / r;
-      const delta = Math.log(missWeight + own + rest) - unseen;
-      if (ev.callerNumbers[e] === 1) single[calls] = delta;
-      else {
+      if (ev.callerNumbers[e] === 1) {
+        const ratio = (missWeight + own + rest) / unseenWeight;
+        single[calls] = ratio;
+        if (ratio > maxRatio) maxRatio = ratio;
+      } else {
+        const delta = Math.log(missWeight + own + rest) - unseen;
         if (seen[c] === 0) {
           seen[c] = 1;
           acc[c] = 0;
@@ -229,24 +258,25 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
       calls++;
     }
   }
-  // Weights: one-number callers (no noise: their one number is this canary) by their call, the others summed.
+  // Weights: one-number callers by their call, the others summed.
   let max = logUnseen;
   for (const c of touched) {
     const w = idx.noiseOf[c]! * logKappa - logPairs + acc[c]! + logUnseen;
     weight[c] = w;
     if (w > max) max = w;
   }
+  const singleBase = -logPairs + logUnseen;
+  if (maxRatio > 0 && singleBase + Math.log(maxRatio) > max) max = singleBase + Math.log(maxRatio);
   let singles = 0;
+  let ratioSum = 0;
   for (let i = 0; i < calls; i++) {
-    if (Number.isNaN(single[i]!)) continue;
-    const w = -logPairs + single[i]! + logUnseen;
-    single[i] = w;
+    const ratio = single[i]!;
+    if (Number.isNaN(ratio)) continue;
     singles++;
-    if (w > max) max = w;
+    ratioSum += ratio;
   }
-  let sum = Math.exp(logUnseen - max);
+  let sum = Math.exp(logUnseen - max) + ratioSum * Math.exp(singleBase - max);
   for (const c of touched) sum += Math.exp(weight[c]! - max);
-  for (let i = 0; i < calls; i++) if (!Number.isNaN(single[i]!)) sum += Math.exp(single[i]! - max);
   // The strongest callers, strongest first (ties by key): kept with their calls.
   // i: the call of a one-number caller (its only one), -1 for a caller whose calls are gathered below.
   const order: Array<{ c: number; w: number; i: number }> = [];
@@ -262,7 +292,17 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
     }
   };
   for (const c of touched) consider(c, weight[c]!, -1);
-  for (let i = 0; i < calls; i++) if (!Number.isNaN(single[i]!)) consider(ev.caller[callE[i]!]!, single[i]!, i);
+  // A one-number caller's weight is worked out only when it could enter the kept list: its ratio is
+  // not below the one the last kept weight implies (less a margin for rounding; `before` decides).
+  let ratioFloor = 0;
+  for (let i = 0; i < calls; i++) {
+    const ratio = single[i]!;
+    if (Number.isNaN(ratio) || ratio < ratioFloor) continue;
+    const w = singleBase + Math.log(ratio);
+    single[i] = w;
+    consider(ev.caller[callE[i]!]!, w, i);
+    if (order.length === CALLERS_KEPT) ratioFloor = Math.exp(order[CALLERS_KEPT - 1]!.w - singleBase) * (1 - 1e-9);
+  }
   const callOf = (i: number) => {
     const e = callE[i]!;
     const k = canaries[callK[i]!]!;

@@ -4,7 +4,7 @@ import type { Db } from '../store/db.ts';
 import { AppError } from '../errors.ts';
 import { controlBackground, type ControlBackground } from '../numbers/background.ts';
 import { decodeExplained } from './decoder.ts';
-import { indexFacts, TIMES_PER_PAIR, type FactsIndex } from './facts-index.ts';
+import { indexFacts, TIMES_PER_PAIR, type FactsIndex, type IndexCache } from './facts-index.ts';
 import { loadFacts, measuredBackground, type AttributionFacts, type Background } from './facts.ts';
 import { StoredCalls } from './stored-calls.ts';
 import type { ChannelVerdictName, DecoderOptions, DecoderResult } from './model.ts';
@@ -120,6 +120,8 @@ export class AttributionReports {
   private readonly stored: StoredCalls;
   private exposure: { key: string; facts: AttributionFacts } | null = null;
   private canaries: { key: string; of: (numberId: string) => string | null } | null = null;
+  /** The index's exposure part and buffers, reused by the next decode (src/attribution/facts-index.ts). */
+  private indexCache: IndexCache = {};
 
   constructor(private readonly db: Db, private readonly clock: () => Date, private readonly options: Partial<DecoderOptions> = {}) {
     this.stored = new StoredCalls(db);
@@ -155,6 +157,7 @@ export class AttributionReports {
     this.cached = null;
     this.exposure = null;
     this.canaries = null;
+    this.indexCache = {};
     this.stored.reset();
   }
 
@@ -183,7 +186,7 @@ export class AttributionReports {
       now: now.getTime(),
       options,
     };
-    const idx = indexFacts(input.channels, input.exposures, calls.pairs, this.canaries.of);
+    const idx = indexFacts(input.channels, input.exposures, calls.pairs, this.canaries.of, this.indexCache);
     const { result, explain, partyProbability, strongest } = decodeExplained({ ...input, calls: [], prebuilt: idx });
     const names = calls.names;
     this.cached = {
