@@ -49,7 +49,8 @@ export interface CallerEvidence {
 
 export interface ChannelEvidence {
   channelId: string;
-  canaries: Array<{ canaryId: string; from: number; missWeight: number }>;
+  /** The channel's exposed canaries (the index's own list: valid while its decode is). */
+  canaries: ReadonlyArray<{ canaryId: string; from: number }>;
   /** log of Π (1 − qF): the channel leaks and nobody we saw is its party. */
   logUnseen: number;
   /** log Bayes factor of "leaks" against "clean", party summed out. */
@@ -197,7 +198,6 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
   let calls = 0;
   let logUnseen = 0;
   touched.length = 0;
-  const missWeights = new Float64Array(canaries.length);
   // One-number callers (most callers: their one number is this canary) are weighed by a ratio, not a
   // logarithm: their weight is -log(pairs) + logUnseen + log(ratio), a monotone function of it.
   let maxRatio = 0;
@@ -205,7 +205,7 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
     const k = canaries[ki]!;
     const from = k.from;
     const one = k.channels === 1;
-    const missWeight = (missWeights[ki] = 1 - q * latencyCdf(o.latency, now - from));
+    const missWeight = 1 - q * latencyCdf(o.latency, now - from);
     let sumDensity = 0;
     for (let e = k.start; e < k.end; e++) {
       const base = e * TIMES_PER_PAIR;
@@ -323,7 +323,7 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
   for (const { c } of order) rank[c] = 0;
   for (const c of touched) seen[c] = 0;
   return {
-    channelId, canaries: canaries.map((k, i) => ({ canaryId: k.canaryId, from: k.from, missWeight: missWeights[i]! })),
+    channelId, canaries,
     logUnseen, logBf: max + Math.log(sum), callers, callerCount: touched.length + singles,
   };
 }

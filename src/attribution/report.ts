@@ -189,10 +189,11 @@ export class AttributionReports {
     const idx = indexFacts(input.channels, input.exposures, calls.pairs, this.canaries.of, this.indexCache);
     const { result, explain, partyProbability, strongest } = decodeExplained({ ...input, calls: [], prebuilt: idx });
     const names = calls.names;
+    const raw = rawContacts(idx);
     this.cached = {
       key, result, explain, idx, channels: facts.channels, background: facts.background, names,
-      view: partiesView(this.db, idx, result, names, partyProbability, undefined, calls.texts, strongest),
-      raw: rawContacts(idx),
+      view: partiesView(this.db, idx, result, names, partyProbability, undefined, calls.texts, strongest, (id) => raw.get(id)?.callersTotal ?? 0),
+      raw,
       classifications: calls.classifications,
       controlCalls: calls.controlCalls,
       verdicts: new Map(),
@@ -308,7 +309,7 @@ function rawContacts(idx: FactsIndex): Map<string, RawContacts> {
       let called = false;
       for (let e = k.start; e < k.end; e++) {
         const kept = ev.kept[e]!;
-        let first = 0;
+        let first = k.channels === 1 ? ev.first[e]! : 0;
         while (first < kept && ev.times[e * TIMES_PER_PAIR + first]! < k.from) first++;
         if (first === kept) continue;
         called = true;

@@ -58,7 +58,8 @@ type PartyProbability = (channelId: string, party: string) => number;
  * can be likelier, so only they (and the decoded party) are ranked for a channel's list.
  */
 export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, names: Map<string, string>, probabilityOf: PartyProbability,
-  zoneOf: (channelId: string) => string = () => 'UTC', hitTexts?: Parameters<typeof variantLinks>[1], strongest: (channelId: string) => string[] = () => []): PartiesView {
+  zoneOf: (channelId: string) => string = () => 'UTC', hitTexts?: Parameters<typeof variantLinks>[1], strongest: (channelId: string) => string[] = () => [],
+  callersTotal: (channelId: string) => number = (channelId) => distinctCallers(idx, channelId)): PartiesView {
   const accepted = acceptedPartyOf(db);
   const partyRows = new Map((db.prepare(`SELECT id, name FROM parties WHERE status = 'accepted'`).raw().all() as Array<[string, string]>));
   const numbersOf = new Map<string, string[]>();
@@ -85,20 +86,38 @@ export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, name
     if (c !== undefined) topLevel[c] = 1;
   }
   const ev = idx.onCanary;
-  /** The entry's first kept call at or after `from`, -1 when none. */
-  const firstAt = (e: number, from: number) => {
-    for (let i = 0; i < ev.kept[e]!; i++) if (ev.times[e * TIMES_PER_PAIR + i]! >= from) return ev.times[e * TIMES_PER_PAIR + i]!;
+  /** The entry's first kept call at or after the exposure `k`, -1 when none (laid out for a canary of one channel). */
+  const firstAt = (e: number, k: { from: number; channels: number }) => {
+    if (k.channels === 1) {
+      const slot = ev.first[e]!;
+      return slot < ev.kept[e]! ? ev.times[e * TIMES_PER_PAIR + slot]! : -1;
+    }
+    for (let i = 0; i < ev.kept[e]!; i++) if (ev.times[e * TIMES_PER_PAIR + i]! >= k.from) return ev.times[e * TIMES_PER_PAIR + i]!;
     return -1;
   };
+  // Per channel, one pass over its canaries' entries, reading only the callers it may show: its
+  // decoder's strongest, its decoded party, and the top-level parties. How many callers it had in all
+  // (`partiesTotal`) is the raw contacts' distinct-caller count, given by the report.
+  const interest = new Uint8Array(x.callers.length);
   const touched: number[] = [];
   for (const channelId of idx.channels) {
     const canaries = idx.canariesOf.get(channelId) ?? [];
     touched.length = 0;
+    const post = posterior.get(channelId);
+    const mine: number[] = [];
+    for (const key of [...strongest(channelId), ...(post?.party ? [post.party] : [])]) {
+      const c = x.callerIndex(key);
+      if (c !== undefined && interest[c] === 0) {
+        interest[c] = 1;
+        mine.push(c);
+      }
+    }
+    const contacts = new Map<number, Contact[]>();
     for (const k of canaries) {
       for (let e = k.start; e < k.end; e++) {
         const c = ev.caller[e]!;
-        if (c < 0) continue;
-        const at = firstAt(e, k.from);
+        if (c < 0 || (interest[c] === 0 && topLevel[c] === 0)) continue;
+        const at = firstAt(e, k);
         if (at < 0) continue;
         const ms = at - k.from;
         if (called[c] === 0) {
@@ -106,9 +125,12 @@ export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, name
           fastest[c] = ms;
         } else if (ms < fastest[c]!) fastest[c] = ms;
         called[c]!++;
+        const list = contacts.get(c);
+        if (list) list.push({ exposedAt: k.from, firstAt: at });
+        else contacts.set(c, [{ exposedAt: k.from, firstAt: at }]);
       }
     }
-    const post = posterior.get(channelId);
+    for (const c of mine) interest[c] = 0;
     // Shown: the decoded party first, then the likeliest, then most canaries called, then the first seen
     // (the order hits were stored in: the same however often the report is rebuilt). Described: those and
     // any top-level party.
@@ -121,18 +143,7 @@ export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, name
     const shown = [...probability.keys()].sort((a, b) => Number(b === decoded) - Number(a === decoded) || probability.get(b)! - probability.get(a)! || called[b]! - called[a]! || a - b).slice(0, PARTIES_PER_CHANNEL);
     for (const c of shown) chosen[c] = 1;
     for (const c of touched) if (topLevel[c] === 1) chosen[c] = 1;
-    const contacts = new Map<number, Contact[]>();
-    for (const k of canaries) {
-      for (let e = k.start; e < k.end; e++) {
-        const c = ev.caller[e]!;
-        if (c < 0 || chosen[c] === 0) continue;
-        const at = firstAt(e, k.from);
-        if (at < 0) continue;
-        const list = contacts.get(c) ?? [];
-        list.push({ exposedAt: k.from, firstAt: at });
-        contacts.set(c, list);
-      }
-    }
+    for (const c of [...contacts.keys()]) if (chosen[c] === 0) contacts.delete(c);
     const zone = zoneOf(channelId);
     const described = new Map<number, ChannelParty & { pattern: AccessPattern }>();
     for (const [c, list] of contacts) {
@@ -146,7 +157,7 @@ export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, name
     const parties = shown.map((c) => described.get(c)!);
     const main = parties.find((p) => p.partyId === post?.party) ?? null;
     byChannel.set(channelId, {
-      parties: parties.map(({ pattern: _, ...p }) => p), partiesTotal: touched.length,
+      parties: parties.map(({ pattern: _, ...p }) => p), partiesTotal: callersTotal(channelId),
       access: main?.pattern ?? null, variantEvidence: (links.get(channelId) ?? []).slice(0, VARIANT_LINKS_SHOWN),
     });
     for (const c of touched) {
@@ -177,7 +188,7 @@ export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, name
       for (const k of idx.canariesOf.get(channelId) ?? []) {
         for (let e = k.start; e < k.end; e++) {
           if (ev.caller[e] !== c) continue;
-          const at = firstAt(e, k.from);
+          const at = firstAt(e, k);
           if (at >= 0) list.push({ exposedAt: k.from, firstAt: at });
         }
       }
@@ -233,4 +244,24 @@ export function withPartyWords(v: PartiesView['byChannel'] extends Map<string, i
   const seen = new Set<string>();
   const variant = v.variantEvidence.map((l) => `Strongest evidence: ${l.words} (hit ${l.hitId}).`).filter((w) => !seen.has(w) && seen.add(w));
   return [...variant, ...reasons, ...(v.access && v.access.class !== 'unknown' ? [`Access: ${v.access.words}.`] : [])];
+}
+
+/** Distinct callers (withheld ones aside) who rang the channel's canaries after their exposure. */
+export function distinctCallers(idx: FactsIndex, channelId: string): number {
+  const ev = idx.onCanary;
+  const seen = new Set<number>();
+  for (const k of idx.canariesOf.get(channelId) ?? []) {
+    for (let e = k.start; e < k.end; e++) {
+      const c = ev.caller[e]!;
+      if (c < 0 || seen.has(c)) continue;
+      const from = k.from;
+      for (let i = 0; i < ev.kept[e]!; i++) {
+        if (ev.times[e * TIMES_PER_PAIR + i]! >= from) {
+          seen.add(c);
+          break;
+        }
+      }
+    }
+  }
+  return seen.size;
 }
