@@ -17,6 +17,7 @@ import { addHits, fillCanaries, WORLD_START, type ReportWorld } from './report-w
 const SIZES = (process.env.BENCH_REPORT_HITS ?? '10000,100000,1000000').split(',').map(Number);
 const WORLD: ReportWorld = { channels: 1000, canaries: 100_000, controls: 5000 };
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
+const WARM_REPORTS = Number(process.env.BENCH_REPORT_WARM ?? 3);
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -50,13 +51,20 @@ export async function reportBench(): Promise<void> {
         `answer ${(JSON.stringify(r).length / 1e3).toFixed(0)} kB  leaking: ${leaking.join(', ') || 'none'}` +
         (last ? `  growth x${(cpu / last).toFixed(1)} for x${(size / SIZES[SIZES.indexOf(size) - 1]!).toFixed(0)} hits` : ''));
       last = cpu;
-      // Warm: the report as a running server keeps it, after 1,000 more hits: only they are read.
-      addHits(db, WORLD, have, have + 1000);
-      have += 1000;
-      const c1 = cpuMs();
-      const w1 = performance.now();
-      reports.report({ limit: 1000 });
-      console.log(`${String(size).padStart(8)} hits  warm ${(cpuMs() - c1).toFixed(0).padStart(6)} ms CPU (${(performance.now() - w1).toFixed(0)} ms wall) after 1,000 new hits`);
+      // Warm: the report as a running server keeps it, three times after 1,000 more hits each: only
+      // they are read. The first warm report still pays for code the cold one did not run hot.
+      const warm: Array<[number, number]> = [];
+      for (let i = 0; i < WARM_REPORTS; i++) {
+        addHits(db, WORLD, have, have + 1000);
+        have += 1000;
+        const c1 = cpuMs();
+        const w1 = performance.now();
+        reports.report({ limit: 1000 });
+        warm.push([cpuMs() - c1, performance.now() - w1]);
+      }
+      const median = (k: 0 | 1) => [...warm].sort((a, b) => a[k] - b[k])[Math.floor(warm.length / 2)]![k];
+      console.log(`${String(size).padStart(8)} hits  warm ${median(0).toFixed(0).padStart(6)} ms CPU (${median(1).toFixed(0)} ms wall), median of ${warm.length} reports each after 1,000 new hits: ` +
+        warm.map(([c, w]) => `${c.toFixed(0)}/${w.toFixed(0)}`).join(', ') + ' ms CPU/wall');
     }
     console.log('target: <= 1 s at 1M hits (warm: as a running server keeps it), growth no worse than linear');
     db.close();

@@ -195,6 +195,10 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
     s.density.fill(NaN, 0, ev.pair.length);
   }
   const density = s.density;
+  // The columns as locals: the loops below call out (latency), which stops the engine keeping field loads out of them.
+  const evKept = ev.kept, evTimes = ev.times, evFirst = ev.first, evCaller = ev.caller, evNumbers = ev.callerNumbers;
+  const pairsN = idx.pairs;
+  const noiseOf = idx.noiseOf;
   let calls = 0;
   let logUnseen = 0;
   touched.length = 0;
@@ -209,18 +213,18 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
     let sumDensity = 0;
     for (let e = k.start; e < k.end; e++) {
       const base = e * TIMES_PER_PAIR;
-      const kept = ev.kept[e]!;
+      const kept = evKept[e]!;
       let slot: number;
-      if (one) slot = ev.first[e]!;
+      if (one) slot = evFirst[e]!;
       else {
         slot = 0;
-        while (slot < kept && ev.times[base + slot]! < from) slot++;
+        while (slot < kept && evTimes[base + slot]! < from) slot++;
       }
       slots[e] = slot;
       if (slot === kept) continue;
       let d = one ? density[e]! : NaN;
       if (Number.isNaN(d)) {
-        d = latencyDensityPerDay(o.latency, ev.times[base + slot]! - from);
+        d = latencyDensityPerDay(o.latency, evTimes[base + slot]! - from);
         if (one) density[e] = d;
       }
       dens[e] = d;
@@ -232,13 +236,13 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
     const unseen = Math.log(unseenWeight);
     logUnseen += unseen;
     for (let e = k.start; e < k.end; e++) {
-      if (slots[e] === ev.kept[e]) continue;
-      const c = ev.caller[e]!;
+      if (slots[e] === evKept[e]) continue;
+      const c = evCaller[e]!;
       // A withheld number names no one: its call counts only as a second recipient's would.
       if (c < 0) continue;
-      const own = (q * dens[e]! * idx.pairs) / (r * ev.callerNumbers[e]!);
+      const own = (q * dens[e]! * pairsN) / (r * evNumbers[e]!);
       const rest = anyone - (share * dens[e]!) / r;
-      if (ev.callerNumbers[e] === 1) {
+      if (evNumbers[e] === 1) {
         const ratio = (missWeight + own + rest) / unseenWeight;
         single[calls] = ratio;
         if (ratio > maxRatio) maxRatio = ratio;
@@ -261,7 +265,7 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
   // Weights: one-number callers by their call, the others summed.
   let max = logUnseen;
   for (const c of touched) {
-    const w = idx.noiseOf[c]! * logKappa - logPairs + acc[c]! + logUnseen;
+    const w = noiseOf[c]! * logKappa - logPairs + acc[c]! + logUnseen;
     weight[c] = w;
     if (w > max) max = w;
   }
@@ -300,7 +304,7 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
     if (Number.isNaN(ratio) || ratio < ratioFloor) continue;
     const w = singleBase + Math.log(ratio);
     single[i] = w;
-    consider(ev.caller[callE[i]!]!, w, i);
+    consider(evCaller[callE[i]!]!, w, i);
     if (order.length === CALLERS_KEPT) ratioFloor = Math.exp(order[CALLERS_KEPT - 1]!.w - singleBase) * (1 - 1e-9);
   }
   const callOf = (i: number) => {

@@ -108,7 +108,7 @@ interface Decoded {
   controlCalls: number;
   /** Each channel's verdict, worded when a page first shows it. */
   verdicts: Map<string, ChannelVerdict>;
-  noisy: string[];
+  noisy: { first: string[]; total: number };
 }
 
 /**
@@ -203,20 +203,26 @@ export class AttributionReports {
   }
 
   /**
-   * Changes whenever a fact the report reads changes, part by part. Exposure times are summed, not
-   * just counted: a planting confirmed or corrected to an earlier time changes no count or maximum.
+   * Changes whenever a fact the report reads changes, part by part: a planting confirmed or corrected
+   * to an earlier time moves the plantings' revision as any other write to them does.
    */
-  private factsVersion(): { all: string; exposure: string; canaries: string; hits: { count: number; maxRowid: number } } {
-    const [hits, plantings, channels, parties, numbers, canaries] = this.db.prepare(
-      `SELECT (SELECT count(*) || ':' || coalesce(max(rowid), 0) FROM hits),
-              (SELECT count(*) || ':' || coalesce(max(rowid), 0) || ':' || total(julianday(exposed_at)) || ':' || total(julianday(withdrawn_at)) FROM plantings),
+  private factsVersion(): { all: string; exposure: string; canaries: string; hits: { revision: number; maxRowid: number } } {
+    // Hits, plantings, numbers and canaries by their revisions (moved by triggers: migration
+    // 20261222100000-fact-revisions) and the greatest hit rowid, not by scanning them; the small tables as they are.
+    const [hitRevision, maxRowid, plantings, numbers, canaries, channels, parties] = this.db.prepare(
+      `SELECT (SELECT revision FROM fact_revisions WHERE name = 'hits'),
+              (SELECT coalesce(max(rowid), 0) FROM hits),
+              (SELECT revision FROM fact_revisions WHERE name = 'plantings'),
+              (SELECT revision FROM fact_revisions WHERE name = 'canary_numbers'),
+              (SELECT revision FROM fact_revisions WHERE name = 'canaries'),
               (SELECT count(*) || ':' || coalesce(max(created_at), '') || ':' || coalesce(group_concat(coalesce(feeds, '') || coalesce(dimensions, ''), ';'), '') FROM channels),
-              (SELECT count(*) || ':' || coalesce(max(updated_at), '') || ':' || total(status = 'accepted') FROM parties) || ':' || (SELECT count(*) FROM party_numbers) || ':' || (SELECT count(*) FROM hit_notes),
-              (SELECT count(*) || ':' || total(is_control) || ':' || coalesce(max(ready_at), '') || coalesce(max(retired_at), '') FROM canary_numbers),
-              (SELECT count(*) || ':' || coalesce(max(rowid), 0) FROM canaries)`,
-    ).raw().get() as string[];
-    const [count, maxRowid] = hits!.split(':').map(Number) as [number, number];
-    return { all: [hits, plantings, channels, parties, numbers, canaries].join('|'), exposure: `${plantings}|${channels}`, canaries: canaries!, hits: { count, maxRowid } };
+              (SELECT count(*) || ':' || coalesce(max(updated_at), '') || ':' || total(status = 'accepted') FROM parties) || ':' || (SELECT count(*) FROM party_numbers) || ':' || (SELECT count(*) FROM hit_notes)`,
+    ).raw().get() as [number, number, number, number, number, string, string];
+    const hits = `${hitRevision}:${maxRowid}`;
+    return {
+      all: [hits, plantings, channels, parties, numbers, canaries].join('|'), exposure: `${plantings}|${channels}`, canaries: `${canaries}`,
+      hits: { revision: hitRevision, maxRowid },
+    };
   }
 
   private channelVerdict(d: Decoded, ch: { id: string; name: string; kind: string }, post: DecoderResult['channels'][number]): ChannelVerdict {
@@ -278,8 +284,8 @@ export class AttributionReports {
       beforePlantingHits: counts.get('before-planting') ?? 0,
       controlHits: counts.get('control') ?? 0,
       burnInHits: counts.get('burn-in') ?? 0,
-      noiseCallers: noisy.slice(0, NOISE_CALLERS_SHOWN),
-      noiseCallersTotal: noisy.length,
+      noiseCallers: noisy.first,
+      noiseCallersTotal: noisy.total,
       ...controlBackground(this.db, now, d.controlCalls),
     };
   }
@@ -333,12 +339,25 @@ function rawContacts(idx: FactsIndex): Map<string, RawContacts> {
   return out;
 }
 
-/** Callers who rang a number no leak could have given them, withheld ones aside, sorted. */
-function noisyCallers(idx: FactsIndex): string[] {
-  const out: string[] = [];
+/** Callers who rang a number no leak could have given them, withheld ones aside: how many, and the first `shown` in sort order. */
+function noisyCallers(idx: FactsIndex, shown = NOISE_CALLERS_SHOWN): { first: string[]; total: number } {
+  const first: string[] = [];
+  let total = 0;
   const x = idx.calls;
-  for (let c = 0; c < x.callers.length; c++) if (idx.noiseOf[c]! > 0 && !x.withheld(c)) out.push(x.callers[c]!);
-  return out.sort();
+  for (let c = 0; c < x.callers.length; c++) {
+    if (idx.noiseOf[c]! === 0 || x.withheld(c)) continue;
+    total++;
+    const key = x.callers[c]!;
+    // Kept sorted and capped: most callers fall past the last kept one with one comparison.
+    if (first.length === shown && key >= first[shown - 1]!) continue;
+    let at = first.length === shown ? shown - 1 : first.length;
+    while (at > 0 && first[at - 1]! > key) {
+      first[at] = first[at - 1]!;
+      at--;
+    }
+    first[at] = key;
+  }
+  return { first, total };
 }
 
 const encodeCursor = (offset: number, list: 'ch' | 'pt' = 'ch') => Buffer.from(`${list}:${offset}`).toString('base64url');

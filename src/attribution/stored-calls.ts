@@ -24,6 +24,8 @@ export class StoredCalls {
   private pairs!: CallPairs;
   private lastRowid = 0;
   private hits = 0;
+  /** The hits' revision the folded rows are of (-1: none yet). */
+  private revision = -1;
   private partyKey = '';
   private partyOf = new Map<string, string>();
   /** Caller number → the greatest caller name any of its hits carried (display only). */
@@ -43,26 +45,25 @@ export class StoredCalls {
     this.reset();
   }
 
-  /** Every hit stored so far, folded; reads only what is new since the last call. */
   /**
-   * Called inside the report's read transaction (AttributionReports.decodeNow), so the count, the
-   * parties and the rows folded are one state of the store. `seen`: the hits' count and greatest
-   * rowid, when the caller has just read them in that transaction.
+   * Every hit stored so far, folded; reads only what is new since the last call. Called inside the
+   * report's read transaction (AttributionReports.decodeNow), so the revision, the parties and the
+   * rows folded are one state of the store. `seen`: the hits' revision (fact_revisions: moved by a
+   * deleted or edited hit, or one inserted below the greatest rowid) and greatest rowid, when the
+   * caller has just read them in that transaction.
    */
-  sync(seen?: { count: number; maxRowid: number }): Folded {
+  sync(seen?: { revision: number; maxRowid: number }): Folded {
     const partyOf = acceptedPartyOf(this.db);
     const partyKey = [...partyOf].sort().join(';');
-    const [count, maxRowid] = seen ? [seen.count, seen.maxRowid] : this.db.prepare('SELECT count(*), coalesce(max(rowid), 0) FROM hits').raw().get() as [number, number];
-    if (partyKey !== this.partyKey || maxRowid < this.lastRowid || count < this.hits) this.reset();
+    const { revision, maxRowid } = seen ?? this.db.prepare(
+      `SELECT (SELECT revision FROM fact_revisions WHERE name = 'hits') AS revision, (SELECT coalesce(max(rowid), 0) FROM hits) AS maxRowid`,
+    ).get() as { revision: number; maxRowid: number };
+    // Rows below the last one read appeared, vanished or changed, or the parties did: fold every hit again.
+    if (partyKey !== this.partyKey || revision !== this.revision || maxRowid < this.lastRowid) this.reset();
     this.partyKey = partyKey;
     this.partyOf = partyOf;
+    this.revision = revision;
     this.fold(maxRowid);
-    if (this.hits !== count) {
-      // Rows below the last one read appeared or vanished: fold every hit again.
-      this.reset();
-      this.partyOf = partyOf;
-      this.fold(maxRowid);
-    }
     return { pairs: this.pairs, names: this.names, classifications: this.classes, controlCalls: this.controlCalls, texts: [...this.sms, ...this.transcriptions] };
   }
 
@@ -76,6 +77,7 @@ export class StoredCalls {
     this.pairs = new CallPairs(this.idOf);
     this.lastRowid = 0;
     this.hits = 0;
+    this.revision = -1;
     this.partyKey = '';
     this.names = new Map();
     this.classes = new Map();

@@ -68,4 +68,39 @@ describe('a report kept incrementally equals one rebuilt from the facts', () => 
     db.prepare(`UPDATE plantings SET exposed_at = ? WHERE id = 'pl_b40'`).run(new Date(WORLD_START - 86_400_000).toISOString());
     same(kept);
   });
+
+  it('when another tool edits a hit already read, writes one below the greatest rowid, or moves a number, then the kept report sees it, and appending hits moves no revision', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracer-incremental-'));
+    db = openTracerDb(path.join(dir, 'tracer.db'));
+    fillCanaries(db, WORLD);
+    const kept = new AttributionReports(db, () => NOW);
+    addHits(db, WORLD, 0, 2000);
+    same(kept);
+    const revision = () => db.prepare(`SELECT revision FROM fact_revisions WHERE name = 'hits'`).pluck().get() as number;
+    const r0 = revision();
+    addHits(db, WORLD, 2000, 2100);
+    expect(revision()).toBe(r0);
+    const before = same(kept);
+
+    // The leak firm's first call on a canary of ch_b0 rewritten to come from someone else (no count or rowid changes).
+    const firm = db.prepare(`SELECT id FROM hits WHERE from_number = '+966112345678' ORDER BY rowid LIMIT 1`).pluck().get() as string;
+    db.prepare(`UPDATE hits SET from_number = '+966500000999' WHERE id = ?`).run(firm);
+    expect(revision()).toBe(r0 + 1);
+    const edited = same(kept);
+    // Seen: the kept report changed (its callers on ch_b0), and equals the rebuilt one (same() above).
+    expect(edited.channels.find((c) => c.channelId === 'ch_b0')!.callers).not.toEqual(before.channels.find((c) => c.channelId === 'ch_b0')!.callers);
+
+    // A hit written with a rowid below the greatest (a merge from another store): the count and the maximum alone would miss it.
+    const gap = db.prepare(`SELECT rowid FROM hits WHERE id = 'hit_b5'`).pluck().get() as number;
+    db.prepare(`DELETE FROM hits WHERE rowid = ?`).run(gap);
+    same(kept);
+    db.prepare(`INSERT INTO hits (rowid, id, kind, provider_sid, from_number, to_number, received_at, number_id, canary_id, classification, raw)
+      VALUES (?, 'hit_late', 'call', 'CAlate', '+966112345678', '+966590000005', ?, 'num_b5', 'cn_b5', 'after-planting', '{}')`).run(gap, new Date(WORLD_START + 20 * 60_000).toISOString());
+    const late = same(kept);
+    expect(late.channels.find((c) => c.channelId === 'ch_b0')!.hitIds).toContain('hit_late');
+
+    // A number turned into a control by hand: its calls become background, in the kept report too.
+    db.prepare(`UPDATE canary_numbers SET is_control = 1 WHERE id = 'num_b9'`).run();
+    same(kept);
+  });
 });

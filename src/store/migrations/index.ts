@@ -17,6 +17,7 @@ import { alerts } from './20261212100000-alerts.ts';
 import { evidenceSalt } from './20261217100000-evidence-salt.ts';
 import { shiftCampaigns } from './20261218100000-shift-campaigns.ts';
 import { backgroundIndex } from './20261219100000-background-index.ts';
+import { factRevisions } from './20261222100000-fact-revisions.ts';
 
 // One line per migration file; the runner sorts by id.
-export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, publishedVerdicts, listPaging, channelManagement, securityEventsAggregated, evidenceBinding, alerts, targetProfiles, dashboardSessions, cases, parties, evidenceSalt, factBindingBackfill, shiftCampaigns, backgroundIndex];
+export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, publishedVerdicts, listPaging, channelManagement, securityEventsAggregated, evidenceBinding, alerts, targetProfiles, dashboardSessions, cases, parties, evidenceSalt, factBindingBackfill, shiftCampaigns, backgroundIndex, factRevisions];
