@@ -19,11 +19,13 @@ export const DEFAULT_PLAN_WORLDS = 50;
 export const DEFAULT_WEIGHT = 5;
 
 /**
- * Adaptive stagger: the first round covers every channel on about a quarter of the budget, its
- * canaries staggered as far apart as a round allows (45 min to 6 h).
+ * Adaptive stagger: the first round covers every channel on about a third of the budget, its
+ * canaries staggered as far apart as a round allows (45 min to 6 h). A third, not a quarter, since
+ * later rounds re-expose the first round's quiet canaries: at N = 64 on 16 numbers that is 240 min
+ * instead of 192 between a canary's exposures, so a call says better which one it followed.
  */
 export function adaptiveStagger(channels: number, budget: number, roundDays: number): number {
-  const firstRound = Math.max(1, Math.floor(budget / 4));
+  const firstRound = Math.max(1, Math.floor(budget / 3));
   const slots = Math.ceil(channels / firstRound);
   if (slots <= 1) return 360;
   return Math.max(45, Math.min(360, Math.floor(((roundDays - 1) * 1_440) / (slots - 1))));
