@@ -169,7 +169,8 @@ export class CampaignService {
     }, { reusable });
     if (!round) return { proposal: null, reason: 'no exposure is worth planting: the channels are decided or the budget is spent' };
     const timed = timeForShifts(round, schedules, this.d.clock().getTime());
-    const proposal = { canaries: timed.canaries.length, tickets: designTickets(timed), design: timed.canaries };
+    // canaries: those the round plants on; newCanaries: those of them that take a new number (the rest are reused).
+    const proposal = { canaries: timed.canaries.length, newCanaries: timed.canaries.filter((k) => !k.canaryId).length, tickets: designTickets(timed), design: timed.canaries };
     if (!o.plant) return { proposal };
     const planted = await this.plantDesign(id, round, c.locale, schedules, o.onProgress);
     return { proposal, planted };

@@ -32,6 +32,7 @@ describe('adaptive campaigns re-expose quiet canaries', () => {
     expect(proposal).not.toBeNull();
     const reused = proposal!.design.filter((k) => k.canaryId !== undefined);
     expect(reused.length).toBeGreaterThan(0);
+    expect(proposal!.newCanaries).toBe(proposal!.canaries - reused.length);
     for (const k of reused) expect(canariesBefore.has(k.canaryId!)).toBe(true);
     expect(planted).toBeDefined();
     // The new tickets are due across the round (staggered): plant them as they fall due.

@@ -100,7 +100,7 @@ export function registerCampaignCommands(program: Command): void {
         services.audit.record(actor.id, actor.role, 'campaign-next', id);
         const { watchPlanting } = await import('./canaries.ts');
         const n = await watchPlanting(o.json === true, (onProgress) => services.campaigns.next(id, { plant: o.plant === true, onProgress }));
-        print(o.json, n, () => (n.proposal ? `next round: ${n.proposal.canaries} canaries, ${n.proposal.tickets} tickets${'planted' in n && n.planted ? ' (planted)' : ' (not planted: add --plant)'}` : String(n.reason)));
+        print(o.json, n, () => (n.proposal ? `next round: ${n.proposal.canaries} canaries (${n.proposal.newCanaries} new numbers, ${n.proposal.canaries - n.proposal.newCanaries} reused), ${n.proposal.tickets} tickets${'planted' in n && n.planted ? ' (planted)' : ' (not planted: add --plant)'}` : String(n.reason)));
       });
     });
 }
