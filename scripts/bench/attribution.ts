@@ -117,7 +117,7 @@ function targetTasks(): Task[] {
 }
 
 function printTarget(t: Task, e: Evaluation): void {
-  console.log(`  d=${t.d} ${String(e.worlds).padStart(3)} worlds ${label(e).padEnd(24)} numbers ${e.numbers.toFixed(1).padStart(6)}  tickets ${e.tickets.toFixed(0).padStart(4)}  ` +
+  console.log(`  d=${t.d} ${String(e.worlds).padStart(3)} worlds ${label(e).padEnd(24)} numbers ${e.numbers.toFixed(1).padStart(6)}  tickets ${e.tickets.toFixed(0).padStart(4)} (most ${String(e.maxTickets).padStart(3)})  ` +
     `exact ${(e.pExact * 100).toFixed(1)} %  innocent accused in ${(e.pInnocentAccused * 100).toFixed(1)} % of worlds, ${(e.innocentChannelRate * 100).toFixed(2)} % of innocent channels`);
 }
 

@@ -16,7 +16,7 @@ import type { CanaryRepository } from '../canaries/repository.ts';
 import type { PlantingPipeline, PlantOptions } from '../planting/pipeline.ts';
 import { dedicatedDesign, designTickets, splitDesign, type Design } from '../attribution/designs.ts';
 import { planDesigns, buildDesign, adaptiveStagger, sharedWeight } from '../attribution/plan.ts';
-import { ADAPTIVE_REUSE_BELOW, proposeRound, reusableCanaries } from '../attribution/adaptive.ts';
+import { ADAPTIVE_REUSE_BELOW, adaptiveRoundDays, proposeRound, reusableCanaries } from '../attribution/adaptive.ts';
 import type { AttributionReports } from '../attribution/report.ts';
 import type { ChannelPosterior, ChannelVerdictName } from '../attribution/model.ts';
 import { decoderChannelIds, separateShifts, splitShiftId, timeForShifts } from '../attribution/shift-design.ts';
@@ -98,7 +98,7 @@ export class CampaignService {
       /** The channels as the design and the decoder see them: one per shift of a channel worked in shifts. */
       channels,
       designs: plan.designs.map((e) => ({
-        design: e.design, numbers: e.numbers, tickets: e.tickets, pExact: e.pExact, pInnocentAccused: e.pInnocentAccused, spec: e.spec,
+        design: e.design, numbers: e.numbers, tickets: e.tickets, maxTickets: e.maxTickets, pExact: e.pExact, pInnocentAccused: e.pInnocentAccused, spec: e.spec,
         ...(schedules.size > 0 ? this.plannedExposures({ ...o, design: e.design }, ids, schedules, start) : {}),
       })),
     };
@@ -154,7 +154,7 @@ export class CampaignService {
     return { ...this.get(id), canaries: planted.canaries, plantings: planted.plantings };
   }
 
-  /** Adaptive: the round that best splits the channels still undetermined; planted when `plant` is true. */
+  /** Adaptive: the round that best splits the channels still undetermined; planted when `plant` is true. Meant to be asked every adaptiveRoundDays(maxLeakers) days. */
   async next(id: string, o: { plant?: boolean } & Pick<PlantOptions, 'onProgress'> = {}) {
     const c = this.get(id);
     const { ids, schedules } = this.expand(c.channelIds);
@@ -165,7 +165,7 @@ export class CampaignService {
     const posteriors = mine.map((ch) => posteriorFor(ch.channelId, ch.probability, ch.verdict, ch.exposedCanaries, ch.canariesCalled));
     const reusable = reusableCanaries(this.holders(id, schedules), posteriors, ADAPTIVE_REUSE_BELOW);
     const round = proposeRound(posteriors, budget - used, {
-      maxLeakers: c.params.maxLeakers ?? 1, budget, q: report.model.callBackProbability, staggerMinutes: c.params.staggerMinutes || adaptiveStagger(c.channelIds.length, budget, 3), roundDays: 3,
+      maxLeakers: c.params.maxLeakers ?? 1, budget, q: report.model.callBackProbability, staggerMinutes: c.params.staggerMinutes || adaptiveStagger(c.channelIds.length, budget, adaptiveRoundDays(c.params.maxLeakers ?? 1)), roundDays: adaptiveRoundDays(c.params.maxLeakers ?? 1),
     }, { reusable });
     if (!round) return { proposal: null, reason: 'no exposure is worth planting: the channels are decided or the budget is spent' };
     const timed = timeForShifts(round, schedules, this.d.clock().getTime());
@@ -292,8 +292,8 @@ export class CampaignService {
     }
     // adaptive: a first round from a flat prior; `next` proposes the rest.
     const flat = ids.map((channelId) => posteriorFor(channelId, 0.05, 'undetermined', 0, 0));
-    const stagger = o.staggerMinutes ?? adaptiveStagger(n, budget, 3);
-    const round = proposeRound(flat, budget, { maxLeakers: o.maxLeakers, budget, q: o.q ?? 0.7, staggerMinutes: stagger, roundDays: 3 });
+    const stagger = o.staggerMinutes ?? adaptiveStagger(n, budget, adaptiveRoundDays(o.maxLeakers));
+    const round = proposeRound(flat, budget, { maxLeakers: o.maxLeakers, budget, q: o.q ?? 0.7, staggerMinutes: stagger, roundDays: adaptiveRoundDays(o.maxLeakers) });
     if (!round) throw new AppError('invalid-request', 'budget too small for a first adaptive round', 400);
     return round;
   }

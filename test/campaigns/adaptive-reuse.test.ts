@@ -17,7 +17,7 @@ describe('adaptive campaigns re-expose quiet canaries', () => {
     for (let i = 0; i < n; i++) ids.push((await createChannel(app, { name: `Path ${i + 1}`, kind: 'other' })).id);
     const c = await app.services.campaigns.create({ name: 'which path?', channelIds: ids, design: 'adaptive', budget, maxLeakers: 1 });
     // The first round's staggered exposures are planted as they fall due; then the round runs its days.
-    for (let h = 0; h < 72; h++) {
+    for (let h = 0; h < 48; h++) {
       app.clock.advanceMinutes(60);
       await app.services.outbox.drain();
     }
@@ -36,7 +36,7 @@ describe('adaptive campaigns re-expose quiet canaries', () => {
     for (const k of reused) expect(canariesBefore.has(k.canaryId!)).toBe(true);
     expect(planted).toBeDefined();
     // The new tickets are due across the round (staggered): plant them as they fall due.
-    for (let h = 0; h < 72; h++) {
+    for (let h = 0; h < 48; h++) {
       app.clock.advanceMinutes(60);
       await app.services.outbox.drain();
     }
@@ -65,7 +65,7 @@ describe('adaptive campaigns re-expose quiet canaries', () => {
     let rung: string | null = null;
     // The firm rings the first canary that reaches the first path, minutes after its exposure: once, so
     // that the path is in doubt but not yet named.
-    for (let h = 0; h < 72; h++) {
+    for (let h = 0; h < 48; h++) {
       app.clock.advanceMinutes(60);
       await app.services.outbox.drain();
       const x = holdings().find((y) => y.channelId === ids[0]);
