@@ -50,6 +50,15 @@ export interface AdaptiveOptions {
  */
 export const DEFAULT_MIN_GAIN_BITS = 0.02;
 
+/**
+ * The level for N channels and d leakers: DEFAULT_MIN_GAIN_BITS / d up to 64 channels (where it was
+ * measured), shrinking as 64 / N above, so that a channel at the even share 1/N stays worth a ticket
+ * (at N = 256 its first exposure is worth about 0.013 bits, under the 0.02 that suits N = 64).
+ */
+export function minGainBits(channels: number, maxLeakers: number): number {
+  return (DEFAULT_MIN_GAIN_BITS / Math.max(1, maxLeakers)) * Math.min(1, 64 / Math.max(1, channels));
+}
+
 /** Bits: I(X; K) for X ~ Bern(p), K | X=1 ~ Bin(m, q), K | X=0 ~ Bin(m, ε). */
 export function exposureInformation(p: number, m: number, q: number, eps: number): number {
   let info = 0;
@@ -135,7 +144,7 @@ export interface RoundResources {
  */
 export function proposeRound(posteriors: ChannelPosterior[], numbersLeft: number, opts: AdaptiveOptions, resources: RoundResources = {}): Design | null {
   const eps = opts.falseCallRate ?? 0.02;
-  const minGain = opts.minGainBits ?? DEFAULT_MIN_GAIN_BITS / Math.max(1, opts.maxLeakers);
+  const minGain = opts.minGainBits ?? minGainBits(posteriors.length, opts.maxLeakers);
   const reusable = resources.reusable ?? [];
   const ticketsLeft = resources.ticketsLeft ?? Infinity;
   const named = posteriors.filter((c) => c.verdict === 'leaking').length;
@@ -151,6 +160,12 @@ export function proposeRound(posteriors: ChannelPosterior[], numbersLeft: number
     return exposureInformation(c.probability, k + 1, opts.q, eps) - exposureInformation(c.probability, k, opts.q, eps);
   };
   let exposures = 0;
+  // A channel never exposed cannot be judged at all: each gets its first exposure whatever it is worth.
+  for (const c of open) {
+    if (c.exposedCanaries > 0 || exposures >= Math.min(ticketsLeft, perChannel * cap) || perChannel < 1) continue;
+    m.set(c.channelId, 1);
+    exposures++;
+  }
   while (exposures < Math.min(ticketsLeft, perChannel * cap)) {
     let best: ChannelPosterior | null = null;
     let bestGain = minGain;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atMostLeakers, proposeRound, reusableCanaries, runAdaptive, slotsPerCanary } from '../../src/attribution/adaptive.ts';
+import { atMostLeakers, exposureInformation, minGainBits, proposeRound, reusableCanaries, runAdaptive, slotsPerCanary } from '../../src/attribution/adaptive.ts';
 import type { ChannelPosterior } from '../../src/attribution/model.ts';
 import { createRng, sample } from '../../src/attribution/prng.ts';
 import { createWorld, DAY, plantDesign } from '../../src/attribution/simulator.ts';
@@ -75,6 +75,20 @@ describe('adaptive rounds reuse quiet canaries', () => {
     // Already within the question: untouched.
     const calm = [posterior('a', 0.3), posterior('b', 0.2)];
     expect(atMostLeakers(calm, 1)).toEqual(new Map([['a', 0.3], ['b', 0.2]]));
+  });
+
+  it('when channels are many, then each never exposed still gets its first exposure, and one at the even share stays worth a ticket', () => {
+    const chs = channels(256);
+    const flat = chs.map((c) => ({ ...posterior(c, 0.05), exposedCanaries: 0 }));
+    // Weighed as one leaker among 256, a first exposure is worth less than the level N = 64 uses.
+    expect(exposureInformation(1 / 256, 1, 0.7, 0.02)).toBeLessThan(minGainBits(64, 1));
+    const round = proposeRound(flat, 21, { ...opts, staggerMinutes: 45, roundDays: 2 })!;
+    const got = new Set(round.canaries.flatMap((k) => k.plantings.map((p) => p.channelId)));
+    expect(got.size).toBe(256);
+    // Exposed once and quiet, everyone at the even share: the next round still asks them.
+    const quiet = chs.map((c) => posterior(c, 0.016));
+    expect(exposureInformation(1 / 256, 1, 0.7, 0.02)).toBeGreaterThan(minGainBits(256, 1));
+    expect(proposeRound(quiet, 10, { ...opts, staggerMinutes: 45, roundDays: 2 })).not.toBeNull();
   });
 
   it('when the simulator re-exposes a canary, then it gets the new tickets and the leak calls they draw, but no second background and no new number', () => {
