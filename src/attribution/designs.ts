@@ -26,6 +26,11 @@ export interface DesignPlanting {
 
 export interface DesignCanary {
   plantings: DesignPlanting[];
+  /**
+   * An adaptive round may re-expose a canary it already holds (its number costs nothing more): the
+   * canary's id, and its plantings are new tickets on it, offsets from the round's start.
+   */
+  canaryId?: string;
 }
 
 export interface Identifiability {

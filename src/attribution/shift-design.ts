@@ -34,7 +34,7 @@ export function splitShiftId(id: string, schedules: Map<string, ShiftSchedule>):
 /** No canary holds two shifts of one channel (see above); the result is the same design when none does. */
 export function separateShifts(design: Design, schedules: Map<string, ShiftSchedule>): Design {
   const key = (p: DesignPlanting) => splitShiftId(p.channelId, schedules).channelId;
-  const canaries: DesignCanary[] = design.canaries.map((c) => ({ plantings: c.plantings.map((p) => ({ ...p })) }));
+  const canaries: DesignCanary[] = design.canaries.map((c) => ({ ...c, plantings: c.plantings.map((p) => ({ ...p })) }));
   const keysOf = (c: DesignCanary) => new Set(c.plantings.map(key));
   for (let i = 0; i < canaries.length; i++) {
     const c = canaries[i]!;
@@ -80,6 +80,7 @@ function timeDesign(design: Design, schedules: Map<string, ShiftSchedule>, start
   const separated = separateShifts(design, schedules);
   const duty = new Map<string, DutyWindows>();
   const canaries = separated.canaries.map((c) => ({
+    ...c,
     plantings: c.plantings.map((p): DesignPlanting => {
       const { channelId, shift } = splitShiftId(p.channelId, schedules);
       if (!shift) return p;

@@ -115,21 +115,24 @@ export function plantDesign(world: WorldState, design: Design, start = world.sta
   const { config, rng } = world;
   const planted = config.shifts?.size ? timeForShifts(design, config.shifts, start) : design;
   for (const canary of planted.canaries) {
-    const canaryId = `c${String(world.canaries++).padStart(4, '0')}`;
-    const number = `+1555100${String(world.canaries).padStart(4, '0')}`;
+    // A re-exposed canary keeps its number and the background it already gets; only its new tickets are added.
+    const reused = canary.canaryId !== undefined;
+    if (reused && !world.numberOf.has(canary.canaryId!)) throw new RangeError(`no canary ${canary.canaryId} to re-expose`);
+    const canaryId = reused ? canary.canaryId! : `c${String(world.canaries++).padStart(4, '0')}`;
+    const number = reused ? world.numberOf.get(canaryId)! : `+1555100${String(world.canaries).padStart(4, '0')}`;
     world.numberOf.set(canaryId, number);
     const flowed = exposuresThroughFlows(canary.plantings.map((p) => ({ channelId: p.channelId, from: start + p.offsetMinutes * MINUTE })), config.flows ?? []);
     const seen = withShifts([...flowed].map(([channelId, from]) => ({ canaryId, channelId, from })), config.shifts ?? new Map());
     world.tickets += canary.plantings.length;
     for (const e of seen) world.exposures.push(e);
-    backgroundCalls(world, number, canaryId, start);
+    if (!reused) backgroundCalls(world, number, canaryId, start);
     for (const { channelId, from } of seen) {
       const party = world.parties.get(channelId);
       if (!party || !rng.bernoulli(config.q)) continue;
       const at = from + latencyMinutes(rng, config.latency ?? DEFAULT_LATENCY, from) * MINUTE;
       if (at < world.end) addCall(world, party, number, canaryId, at);
     }
-    if (config.robocaller) addCall(world, '+15559999999', number, canaryId, uniform(rng, start, world.end));
+    if (config.robocaller && !reused) addCall(world, '+15559999999', number, canaryId, uniform(rng, start, world.end));
   }
   if (!world.strayInnocentDone && (config.strays?.innocentCanaries ?? 0) > 0) strayOnInnocents(world);
 }

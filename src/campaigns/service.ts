@@ -16,7 +16,7 @@ import type { CanaryRepository } from '../canaries/repository.ts';
 import type { PlantingPipeline, PlantOptions } from '../planting/pipeline.ts';
 import { dedicatedDesign, designTickets, splitDesign, type Design } from '../attribution/designs.ts';
 import { planDesigns, buildDesign, adaptiveStagger, sharedWeight } from '../attribution/plan.ts';
-import { proposeRound } from '../attribution/adaptive.ts';
+import { ADAPTIVE_REUSE_BELOW, adaptiveRoundDays, proposeRound, reusableCanaries } from '../attribution/adaptive.ts';
 import type { AttributionReports } from '../attribution/report.ts';
 import type { ChannelPosterior, ChannelVerdictName } from '../attribution/model.ts';
 import { decoderChannelIds, separateShifts, splitShiftId, timeForShifts } from '../attribution/shift-design.ts';
@@ -98,7 +98,7 @@ export class CampaignService {
       /** The channels as the design and the decoder see them: one per shift of a channel worked in shifts. */
       channels,
       designs: plan.designs.map((e) => ({
-        design: e.design, numbers: e.numbers, tickets: e.tickets, pExact: e.pExact, pInnocentAccused: e.pInnocentAccused, spec: e.spec,
+        design: e.design, numbers: e.numbers, tickets: e.tickets, maxTickets: e.maxTickets, pExact: e.pExact, pInnocentAccused: e.pInnocentAccused, spec: e.spec,
         ...(schedules.size > 0 ? this.plannedExposures({ ...o, design: e.design }, ids, schedules, start) : {}),
       })),
     };
@@ -154,7 +154,7 @@ export class CampaignService {
     return { ...this.get(id), canaries: planted.canaries, plantings: planted.plantings };
   }
 
-  /** Adaptive: the round that best splits the channels still undetermined; planted when `plant` is true. */
+  /** Adaptive: the round that best splits the channels still undetermined; planted when `plant` is true. Meant to be asked every adaptiveRoundDays(maxLeakers) days. */
   async next(id: string, o: { plant?: boolean } & Pick<PlantOptions, 'onProgress'> = {}) {
     const c = this.get(id);
     const { ids, schedules } = this.expand(c.channelIds);
@@ -163,12 +163,14 @@ export class CampaignService {
     const used = c.canaries;
     const budget = (c.params.budget as number | null) ?? Math.max(4, Math.ceil(c.channelIds.length / 2));
     const posteriors = mine.map((ch) => posteriorFor(ch.channelId, ch.probability, ch.verdict, ch.exposedCanaries, ch.canariesCalled));
+    const reusable = reusableCanaries(this.holders(id, schedules), posteriors, ADAPTIVE_REUSE_BELOW);
     const round = proposeRound(posteriors, budget - used, {
-      maxLeakers: c.params.maxLeakers ?? 1, budget, q: report.model.callBackProbability, staggerMinutes: c.params.staggerMinutes || adaptiveStagger(c.channelIds.length, budget, 3), roundDays: 3,
-    });
+      maxLeakers: c.params.maxLeakers ?? 1, budget, q: report.model.callBackProbability, staggerMinutes: c.params.staggerMinutes || adaptiveStagger(c.channelIds.length, budget, adaptiveRoundDays(c.params.maxLeakers ?? 1)), roundDays: adaptiveRoundDays(c.params.maxLeakers ?? 1),
+    }, { reusable });
     if (!round) return { proposal: null, reason: 'no exposure is worth planting: the channels are decided or the budget is spent' };
     const timed = timeForShifts(round, schedules, this.d.clock().getTime());
-    const proposal = { canaries: timed.canaries.length, tickets: designTickets(timed), design: timed.canaries };
+    // canaries: those the round plants on; newCanaries: those of them that take a new number (the rest are reused).
+    const proposal = { canaries: timed.canaries.length, newCanaries: timed.canaries.filter((k) => !k.canaryId).length, tickets: designTickets(timed), design: timed.canaries };
     if (!o.plant) return { proposal };
     const planted = await this.plantDesign(id, round, c.locale, schedules, o.onProgress);
     return { proposal, planted };
@@ -228,6 +230,21 @@ export class CampaignService {
     })();
   }
 
+  /**
+   * Who holds a ticket on each of the campaign's canaries whose number is still in service, planted
+   * or scheduled, as decoder ids: a channel worked in shifts holds it in every shift, so that a reused
+   * canary never gets a second ticket of one channel (src/attribution/shift-design.ts).
+   */
+  private holders(id: string, schedules: Map<string, ShiftSchedule>): Array<{ canaryId: string; channelId: string }> {
+    const rows = this.d.db.prepare(`
+      SELECT p.canary_id, p.channel_id FROM plantings p JOIN canaries k ON k.id = p.canary_id JOIN canary_numbers n ON n.id = k.number_id
+        WHERE k.campaign_id = @id AND n.status = 'assigned'
+      UNION
+      SELECT s.canary_id, s.channel_id FROM scheduled_plantings s JOIN canaries k ON k.id = s.canary_id JOIN canary_numbers n ON n.id = k.number_id
+        WHERE s.campaign_id = @id AND n.status = 'assigned'`).raw().all({ id }) as Array<[string, string]>;
+    return rows.flatMap(([canaryId, channelId]) => decoderChannelIds([channelId], schedules).map((d) => ({ canaryId, channelId: d })));
+  }
+
   /** Every exposure of the campaign, made or to come, with the shift it reaches and when (the shift as the decoder reads it). */
   exposures(id: string): { exposures: CampaignExposure[]; total: number } {
     const c = this.get(id);
@@ -275,8 +292,8 @@ export class CampaignService {
     }
     // adaptive: a first round from a flat prior; `next` proposes the rest.
     const flat = ids.map((channelId) => posteriorFor(channelId, 0.05, 'undetermined', 0, 0));
-    const stagger = o.staggerMinutes ?? adaptiveStagger(n, budget, 3);
-    const round = proposeRound(flat, budget, { maxLeakers: o.maxLeakers, budget, q: o.q ?? 0.7, staggerMinutes: stagger, roundDays: 3 });
+    const stagger = o.staggerMinutes ?? adaptiveStagger(n, budget, adaptiveRoundDays(o.maxLeakers));
+    const round = proposeRound(flat, budget, { maxLeakers: o.maxLeakers, budget, q: o.q ?? 0.7, staggerMinutes: stagger, roundDays: adaptiveRoundDays(o.maxLeakers) });
     if (!round) throw new AppError('invalid-request', 'budget too small for a first adaptive round', 400);
     return round;
   }
@@ -289,7 +306,9 @@ export class CampaignService {
     const now = this.d.clock().getTime();
     const timed = timeForShifts(design, schedules, now);
     const at = (offset: number) => new Date(now + offset * 60_000).toISOString();
-    const specs = timed.canaries.map((k) => {
+    // A reused canary (an adaptive round's) keeps its number: each of its new tickets is a later exposure, due at its offset.
+    const reused = timed.canaries.flatMap((k) => (k.canaryId ? k.plantings.map((p) => ({ canaryId: k.canaryId!, channelId: p.channelId, dueAt: at(p.offsetMinutes) })) : []));
+    const specs = timed.canaries.filter((k) => !k.canaryId).map((k) => {
       // Untimed designs start each canary now; a shift's tickets keep the time chosen for them.
       const first = k.plantings.some((p) => p.shift) ? 0 : Math.min(...k.plantings.map((p) => p.offsetMinutes));
       const due = Math.min(...k.plantings.map((p) => p.offsetMinutes - first));
@@ -304,6 +323,11 @@ export class CampaignService {
         for (const p of nowSpecs[i]!.later) this.schedule(campaignId, c.id, p.channelId, p.dueAt);
         plantings += nowSpecs[i]!.later.length;
       });
+      for (const p of reused) {
+        if (!this.d.canaries.find(p.canaryId)) throw notFound('canary', p.canaryId);
+        this.schedule(campaignId, p.canaryId, p.channelId, p.dueAt);
+        plantings++;
+      }
       for (const s of specs.filter((x) => x.due > 0)) {
         const due = at(s.due);
         const r = this.d.db.prepare('INSERT INTO scheduled_canaries (campaign_id, channel_ids, later, due_at) VALUES (?, ?, ?, ?)').run(campaignId, JSON.stringify(s.head), JSON.stringify(s.later), due);

@@ -41,7 +41,7 @@ export function registerCampaignCommands(program: Command): void {
         print(o.json, p, () => [
           `${p.worlds} simulated worlds per design` + (shifts.length ? ` over ${p.channels.length} channels, a shift each counted as its own: ${shifts.map((c) => clean(c.name)).join(', ')}` : ''),
           table(p.designs.map((d) => ({
-            design: d.design, numbers: Math.round(d.numbers * 10) / 10, tickets: Math.round(d.tickets), 'P(exact set named)': d.pExact.toFixed(2), 'P(innocent accused)': d.pInnocentAccused.toFixed(2),
+            design: d.design, numbers: Math.round(d.numbers * 10) / 10, tickets: Math.round(d.tickets), 'most tickets': d.maxTickets, 'P(exact set named)': d.pExact.toFixed(2), 'P(innocent accused)': d.pInnocentAccused.toFixed(2),
           })), ['design', 'numbers', 'tickets', 'P(exact set named)', 'P(innocent accused)']),
           ...p.designs.filter((d) => d.exposures?.length).map((d) => `\n${d.design}: tickets into shifts (${d.exposures!.length} of ${d.exposuresTotal})\n` + table(
             d.exposures!.map((e) => ({ canary: e.canary + 1, channel: e.channelId, shift: clean(e.shift), 'planted at': e.plantAt })), ['canary', 'channel', 'shift', 'planted at'])),
@@ -100,7 +100,7 @@ export function registerCampaignCommands(program: Command): void {
         services.audit.record(actor.id, actor.role, 'campaign-next', id);
         const { watchPlanting } = await import('./canaries.ts');
         const n = await watchPlanting(o.json === true, (onProgress) => services.campaigns.next(id, { plant: o.plant === true, onProgress }));
-        print(o.json, n, () => (n.proposal ? `next round: ${n.proposal.canaries} canaries, ${n.proposal.tickets} tickets${'planted' in n && n.planted ? ' (planted)' : ' (not planted: add --plant)'}` : String(n.reason)));
+        print(o.json, n, () => (n.proposal ? `next round: ${n.proposal.canaries} canaries (${n.proposal.newCanaries} new numbers, ${n.proposal.canaries - n.proposal.newCanaries} reused), ${n.proposal.tickets} tickets${'planted' in n && n.planted ? ' (planted)' : ' (not planted: add --plant)'}` : String(n.reason)));
       });
     });
 }
