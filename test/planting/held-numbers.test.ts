@@ -76,6 +76,9 @@ describe('canary numbers a real record already holds', () => {
       .prepare(`SELECT count(*) FROM evidence_log WHERE kind = 'number-lifecycle' AND json_extract(payload, '$.reason') = 'held-by-real-record'`)
       .pluck().get() as number;
     expect(entries).toBe(retired.length);
+    // No canary ever carried them: the next lifecycle step releases them without a quarantine.
+    const step = await app.services.numberLifecycle.step();
+    expect(step.released.map((n) => n.phoneNumber).sort()).toEqual([...retired].sort());
     expect(app.services.evidence.verify().ok).toBe(true);
   }, 300_000);
 });
