@@ -28,10 +28,16 @@ export async function uniqueIdentities(
   let renumbered = 0;
   for (let attempt = 0; attempt < ATTEMPTS && remaining.length > 0; attempt++) {
     const clashes = new Set<number>();
+    // What the targets would write (ids redrawn in their own schemes) must be unique too.
+    const written = new Map<number, string[]>(remaining.map((i) => [i, keys(out[i]!)]));
+    for (const t of unique) {
+      if (!t.writtenKeys) continue;
+      t.writtenKeys(remaining.map((i) => out[i]!.identity)).forEach((k, j) => written.get(remaining[j]!)!.push(...k));
+    }
     // Keys of this round's identities count as taken only once no target refuses them.
     const round = new Set<string>();
     for (const i of remaining) {
-      const k = keys(out[i]!);
+      const k = written.get(i)!;
       if (k.some((x) => seen.has(x) || round.has(x))) clashes.add(i);
       else for (const x of k) round.add(x);
     }
@@ -47,7 +53,7 @@ export async function uniqueIdentities(
       }
       for (const j of refused) clashes.add(remaining[j]!);
     }
-    for (const i of remaining) if (!clashes.has(i)) for (const x of keys(out[i]!)) seen.add(x);
+    for (const i of remaining) if (!clashes.has(i)) for (const x of written.get(i)!) seen.add(x);
     remaining = [...clashes];
     for (const i of remaining) {
       const phone = held.has(i) ? (renumbered++, renumber(i)) : out[i]!.identity.persona.phone.e164;

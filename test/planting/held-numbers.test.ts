@@ -8,6 +8,7 @@ import { utilityMapping } from '../../src/utility-sample/mapping.ts';
 import { contactPhone } from '../../src/identities/phones.ts';
 import { PostgresDriver } from '../../src/planting/sql/postgres.ts';
 import { SqlTarget } from '../../src/planting/sql/target.ts';
+import { seeded } from '../../src/planting/profile/shaper.ts';
 import type { Channel } from '../../src/channels/channels.ts';
 import { buildTestApp, tempDir, type TestApp } from '../support/app.ts';
 import { freshPostgres, PG, writeTargetsFile, type FreshDb } from '../support/sql-servers.ts';
@@ -80,5 +81,43 @@ describe('canary numbers a real record already holds', () => {
     const step = await app.services.numberLifecycle.step();
     expect(step.released.map((n) => n.phoneNumber).sort()).toEqual([...retired].sort());
     expect(app.services.evidence.verify().ok).toBe(true);
+  }, 300_000);
+});
+
+describe('ids drawn in the target\'s own scheme', () => {
+  it('when real accounts fill a short learned id scheme, then a campaign of two batches draws account numbers in it that neither real rows nor other canaries hold', async () => {
+    db = await freshPostgres({ customers: 0 });
+    const driver = new PostgresDriver({ ...PG, database: db.name, schema: 'public', ssl: false, connectTimeoutMs: 5000 } as never);
+    const SPACE = 100_000;
+    const REAL = 2000;
+    // AC-00000 … AC-99999, one in fifty taken, far enough apart not to read as a counter: 600 canaries
+    // drawn at random in it meet a real account a dozen times and each other about twice.
+    const rnd = seeded(5);
+    const drawnIds = new Set<number>();
+    while (drawnIds.size < REAL) drawnIds.add(Math.floor(rnd() * SPACE));
+    const taken = [...drawnIds];
+    try {
+      const seeder = new SqlTarget('seed', driver, { ...utilityMapping(), routingChecks: [] });
+      const channel: Channel = {
+        id: 'seed', name: 'ordinary intake', kind: 'other', description: '', dimensions: {}, target: 'seed',
+        routing: { queue: 'CC-DAY' }, feeds: [], createdAt: new Date(0).toISOString(), archivedAt: null,
+      };
+      const customers = drawHistory(REAL, 'ar-SA', { seed: 22 }).map((r, i) => ({
+        ...r, persona: { ...r.persona, accountNumber: `AC-${String(taken[i]).padStart(5, '0')}` }, channel,
+      }));
+      for (let at = 0; at < customers.length; at += 500) await seeder.plantBatch(customers.slice(at, at + 500));
+    } finally {
+      await driver.close();
+    }
+    app = buildTestApp({ env: { TARGETS_FILE: writeTargetsFile(tempDir('tracer-dense-'), [db.target('cis')]) } });
+    const { profile } = await app.services.profiles.learn('cis');
+    expect(profile.columns.find((c) => c.table === 'accounts' && c.column === 'account_number')!.code).toMatchObject({ sequence: 'random', prefix: 'AC-' });
+    const ch = app.services.channels.create({ name: 'Vendor A', kind: 'call-centre-vendor', target: 'cis', routing: { queue: 'CC-DAY' } });
+    const canaries = await app.services.canaries.create({ channelIds: [ch.id], count: CAMPAIGN });
+
+    expect(canaries).toHaveLength(CAMPAIGN);
+    const accounts = await db.query(`SELECT account_number FROM accounts WHERE account_number NOT IN (${taken.map((n) => `'AC-${String(n).padStart(5, '0')}'`).join(', ')})`);
+    expect(accounts).toHaveLength(CAMPAIGN);
+    expect(accounts.every((a) => /^AC-\d{5}$/.test(String(a.account_number)))).toBe(true);
   }, 300_000);
 });

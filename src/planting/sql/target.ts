@@ -157,6 +157,21 @@ export class SqlTarget implements PlantingTarget {
     return held;
   }
 
+  writtenKeys(identities: Array<{ persona: Persona; ticket?: Ticket }>): string[][] {
+    const out = identities.map((): string[] => []);
+    for (const t of this.mapping.tables) {
+      for (const col of new Set([...t.unique, ...(t.generated ? [] : [t.key])])) {
+        const ex = this.writer.compiled.get(t.table)!.get(col);
+        if (!ex || ![...ex.roots].every((r) => r === 'persona' || r === 'ticket')) continue;
+        identities.forEach((id, i) => {
+          const v = this.asWritten(t.table, col, ex.evaluate({ persona: id.persona, ticket: id.ticket }), id);
+          if (v !== null) out[i]!.push(`${this.name}\u0000${t.table}.${col}:${String(v).toLowerCase()}`);
+        });
+      }
+    }
+    return out;
+  }
+
   /** A value as the planting would write it: in the target's learned shape (its phone layout, say), when it has one. */
   private asWritten(table: string, col: string, value: Scalar, id: { persona: Persona; ticket?: Ticket }): Scalar {
     return this.writer.shaper && value !== null ? this.writer.shaper.shape(table, col, value, { persona: id.persona, ticket: id.ticket }) : value;
