@@ -87,9 +87,8 @@ export async function stealthBench(): Promise<void> {
     console.log(`ratio profiled/raw: ${(profiledRate / rawRate).toFixed(2)} (target >= 0.5)`);
 
     const channel = app.services.channels.create({ name: 'Bench', kind: 'call-centre-vendor', target: 'cis', routing: { queue: 'CC-DAY' } });
-    // The campaign can be refused part-way (identity-collision: a canary keeps its number through every
-    // redraw, and a simulated spread block of 10,000 numbers may hold a real customer's of the 100,000).
-    // Said, and the audit runs on what was planted.
+    // A simulated block of numbers may hold real customers' mobiles of the 100,000: those canaries take
+    // other numbers. Should the campaign still be refused part-way, that is said and the audit runs on what was planted.
     try {
       const [, campaignS] = await seconds(() => app.services.canaries.create({ channelIds: [channel.id], count: 1000 }));
       console.log(`${'whole tracer, campaign of 1000 (profiled)'.padEnd(44)} ${String(1000).padStart(7)} in ${campaignS.toFixed(2).padStart(6)} s  ${(1000 / campaignS).toFixed(0).padStart(6)} canaries/s`);

@@ -52,6 +52,16 @@ export class NumberPool {
     return { ...number, status: 'assigned', assignedAt: at };
   }
 
+  /**
+   * A real record of a target already holds this number (a real customer's mobile): calls to it are
+   * that customer's, so it leaves service, released at once (no canary ever carried it). Must run
+   * inside the caller's transaction. Returns the number as it was, or undefined when it was not assigned.
+   */
+  setAsideHeld(numberId: string, at: string): CanaryNumber | undefined {
+    const n = this.repo.find(numberId);
+    return n && this.repo.retireUnplanted(numberId, at, 'held-by-real-record') ? n : undefined;
+  }
+
   /** A canary that never reached a target gives its number back (inside the caller's transaction). */
   returnUnused(numberId: string): void {
     this.repo.unassign(numberId);

@@ -6,8 +6,11 @@ import type { NumberType } from './provider.ts';
 export const NUMBER_STATUSES = ['burn-in', 'ready', 'assigned', 'retired', 'released'] as const;
 export type NumberStatus = (typeof NUMBER_STATUSES)[number];
 
-/** Why a number left service: too noisy in burn-in, its canary retired, or staff released it. */
-export type RetiredReason = 'burn-in-traffic' | 'canary-retired' | 'released-by-staff';
+/**
+ * Why a number left service: too noisy in burn-in, its canary retired, staff released it, or a real
+ * record of a target already holds it (a real customer's mobile: it can be no canary's there).
+ */
+export type RetiredReason = 'burn-in-traffic' | 'canary-retired' | 'released-by-staff' | 'held-by-real-record';
 
 export interface CanaryNumber {
   id: string;
@@ -276,6 +279,21 @@ export class NumberRepository {
     this
       .stmt(`UPDATE canary_numbers SET status = 'ready', ready_at = ?, is_control = ? WHERE id = ? AND status = 'burn-in'`)
       .run(at, isControl ? 1 : 0, id);
+  }
+
+  /**
+   * Retires a number assigned to a canary that never reached a target: no one can have seen it as a
+   * canary's, so it carries no assignment and is released without a quarantine.
+   */
+  retireUnplanted(id: string, at: string, reason: RetiredReason): boolean {
+    return (
+      this
+        .stmt(
+          `UPDATE canary_numbers SET status = 'retired', retired_at = ?, retired_reason = ?, assigned_at = NULL
+           WHERE id = ? AND status = 'assigned'`,
+        )
+        .run(at, reason, id).changes === 1
+    );
   }
 
   /** Retires a number still in service; returns false when it already was out of service. */

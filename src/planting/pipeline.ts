@@ -186,14 +186,24 @@ export class PlantingPipeline {
   private async plantBatch(prepared: Prepared, locale: Locale, seen: Set<string>, campaignId: string | undefined): Promise<Canary[]> {
     const { numbers, specs } = prepared;
     let drawn: DrawnIdentity[];
+    const held: Array<{ id: string; targets: string[] }> = [];
+    const channels = [...new Map(specs.flatMap((s) => s.channels).map((c) => [c.id, c])).values()];
+    // A canary whose number a real record holds takes the next fresh one; the held one leaves service.
+    const renumber = (i: number) => {
+      const fresh = this.d.db.transaction(() => this.d.pool.assignFresh(COUNTRY_OF[locale], this.d.clock().toISOString()))();
+      held.push({ id: numbers[i]!.id, targets: [...new Set(specs[i]!.channels.map((c) => c.target))] });
+      numbers[i] = fresh;
+      return fresh.phoneNumber;
+    };
     try {
-      const channels = [...new Map(specs.flatMap((s) => s.channels).map((c) => [c.id, c])).values()];
       drawn = await uniqueIdentities(await prepared.drawn, channels.map((c) => this.d.targets.get(c.target)!), seen,
-        (phone, n) => this.drawHere(locale, phone, n));
+        (phone, n) => this.drawHere(locale, phone, n), renumber);
     } catch (err) {
+      this.setAsideHeld(held);
       this.returnNumbers(numbers.map((x) => x.id));
       throw err;
     }
+    this.setAsideHeld(held);
     const batch = this.recordPending(locale, numbers, drawn, specs, campaignId);
     const written: Written[] = [];
     try {
@@ -325,6 +335,19 @@ export class PlantingPipeline {
       for (const id of free) this.d.pool.returnUnused(id);
       for (const canaryId of retire) this.d.retireNumberOfCanary(canaryId);
     })();
+  }
+
+  /** Numbers a real record of the batch's targets holds leave service, each with its evidence entry. */
+  private setAsideHeld(held: Array<{ id: string; targets: string[] }>): void {
+    if (held.length === 0) return;
+    const at = this.d.clock().toISOString();
+    this.d.db.transaction(() => {
+      for (const h of held) {
+        const n = this.d.pool.setAsideHeld(h.id, at);
+        if (n) this.d.evidence.append(at, 'number-lifecycle', n.id, { phoneNumber: n.phoneNumber, from: n.status, to: 'retired', reason: 'held-by-real-record', targets: h.targets });
+      }
+    })();
+    this.d.log.warn({ numbers: held.length }, 'canary numbers a real record already holds were replaced and retired');
   }
 
   /** Numbers assigned for canaries never made go back (inside one transaction). */

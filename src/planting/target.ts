@@ -91,6 +91,16 @@ export interface PlantingTarget {
   collides?(identity: { persona: Persona; ticket?: Ticket }): Promise<boolean>;
   /** The indexes of identities a real record already holds keys of: one round trip for a batch. */
   collidesMany?(identities: Array<{ persona: Persona; ticket?: Ticket }>): Promise<Set<number>>;
+  /**
+   * The indexes of identities whose canary number itself a real record holds in a unique column (a
+   * real customer's mobile): no redraw of the rest can clear that clash, only another number.
+   */
+  numbersHeld?(identities: Array<{ persona: Persona; ticket?: Ticket }>): Promise<Set<number>>;
+  /**
+   * Per identity, its unique values as this target would write them (an id redrawn in the target's
+   * learned scheme, say): no two canaries of a run may share one, even where their own ids differ.
+   */
+  writtenKeys?(identities: Array<{ persona: Persona; ticket?: Ticket }>): string[][];
   /** Removes or closes what plant() wrote for this reference, touching no real record. */
   withdraw(externalRef: string | null, details?: PlantingDetails, context?: WithdrawContext): Promise<void | { note: string }>;
   /** Re-reads what was written and compares it field by field. */

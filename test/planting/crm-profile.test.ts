@@ -84,6 +84,25 @@ describe('a CRM target learned through its API', () => {
     expect((await app.services.profiles.learn('crm')).profile.rowsPerTable).toEqual({ crm: 200 });
   });
 
+  it('when the CRM\'s references count up, then each canary takes the next free one at write time, after real tickets created meanwhile', async () => {
+    const { crm, app, ch } = await setup();
+    // The CRM numbers its tickets T100500, T100501, ... in the order they were opened.
+    [...crm.tickets.values()].forEach((t, i) => (t.reference = `T${100500 + i}`));
+    const { profile } = await app.services.profiles.learn('crm');
+    expect(profile.columns.find((c) => c.column === 'reference')!.code).toMatchObject({ sequence: 'counter', counter: { prefix: 'T', width: 6, medianGap: 1 } });
+
+    const first = await plant(app, [ch.id], 2);
+    // A real ticket opened by the CRM's staff between two plantings takes a number; the next canary follows it.
+    crm.tickets.set('CRM-9000', { id: 'CRM-9000', status: 'new', reference: 'T100750', customer: { name: 'x' } });
+    const [third] = await plant(app, [ch.id]);
+    expect(posted(crm).map((b) => b.reference)).toEqual(['T100700', 'T100701', 'T100751']);
+    const stored = (c: { plantings: Array<{ externalRef: string }> }) => crm.tickets.get(c.plantings[0]!.externalRef)!.reference;
+    expect([...first, third!].map(stored)).toEqual(['T100700', 'T100701', 'T100751']);
+    // What was written is what verify finds.
+    const verified = await request(app.http).post('/api/v1/plantings/verify').set(bearer(app.tokens.seeder)).send({});
+    expect(verified.body.results.map((r: { state: string }) => r.state)).toEqual(['intact', 'intact', 'intact']);
+  });
+
   it('when the CRM answers 429 with Retry-After, then learning waits and reads on', async () => {
     const { crm, app } = await setup();
     crm.rateLimitNext(1, 0);

@@ -71,6 +71,35 @@ export async function sampleCrm(
   };
 }
 
+/**
+ * The highest number each counter field holds in the CRM now (prefix and digits, T100500 → 100500),
+ * read from its list: the first page where it lists newest first, every page where oldest first.
+ * The tracer's own tickets count too: their values are taken.
+ */
+export async function counterHighs(
+  s: HttpSettings, headers: Record<string, string>, counters: Array<{ keys: string[]; prefix: string }>,
+): Promise<Array<number | undefined>> {
+  const l = s.learn!;
+  const highs: Array<number | undefined> = counters.map(() => undefined);
+  const interval = 1000 / l.requestsPerSecond;
+  let last = 0;
+  for (let page = l.firstPage; ; page++) {
+    const wait = last + interval - performance.now();
+    if (wait > 0) await sleep(wait);
+    last = performance.now();
+    const items = await readPage(s, l, headers, page);
+    for (const record of items) {
+      counters.forEach((c, i) => {
+        const v = scalarAt(record, c.keys);
+        const text = v === null ? '' : String(v);
+        const digits = text.startsWith(c.prefix) ? /^(\d+)$/.exec(text.slice(c.prefix.length))?.[1] : undefined;
+        if (digits !== undefined && (highs[i] === undefined || Number(digits) > highs[i]!)) highs[i] = Number(digits);
+      });
+    }
+    if (l.order === 'newest-first' || items.length < l.pageSize) return highs;
+  }
+}
+
 async function readPage(s: HttpSettings, l: Learn, headers: Record<string, string>, page: number): Promise<unknown[]> {
   const query = new URLSearchParams({ ...l.query, [l.pageParam]: String(page), [l.sizeParam]: String(l.pageSize) });
   const url = `${s.baseUrl.replace(/\/+$/, '')}${l.path}?${query}`;

@@ -7,10 +7,10 @@ import { compileTemplate, renderTemplate, requestContext, type Expression, type 
 import type { HttpSettings } from '../settings.ts';
 import { sameValue } from '../compare.ts';
 import { PlantingOutcomeUnknown, type PlannedWrites, type PlantResult, type PlantingDetails, type PlantingRequest, type PlantingTarget, type ProfileState, type VerifyResult } from '../target.ts';
-import { ProfileShaper } from '../profile/shaper.ts';
+import { ProfileShaper, type Counter } from '../profile/shaper.ts';
 import type { TargetProfile, TargetSample } from '../profile/types.ts';
 import { HttpFailure, httpError, pick, send, type HttpCall } from './client.ts';
-import { bodyFields, CRM_TABLE, fieldsHash, sampleCrm, type BodyField } from './profiled.ts';
+import { bodyFields, counterHighs, CRM_TABLE, fieldsHash, sampleCrm, type BodyField } from './profiled.ts';
 
 const ALL_ROOTS = { roots: ['persona', 'ticket', 'variant', 'channel', 'routing', 'externalRef'] };
 
@@ -21,6 +21,10 @@ export class HttpTarget implements PlantingTarget {
   /** The create body's fields a canary fills: what a profile learns and shapes. */
   private readonly fields: BodyField[];
   private shaper: ProfileShaper | null = null;
+  /** Plantings that take a counter value, chained one after another. */
+  private counting: Promise<unknown> = Promise.resolve();
+  /** Per counter field, the highest value this process gave a canary. */
+  private readonly takenCounter = new Map<string, number>();
   private profileWarning: string | undefined;
   /** Only a CRM that declares where its records are listed can be learned (the service says so otherwise). */
   readonly sample?: (o: { limit: number; exclude: Map<string, Set<string>> }) => Promise<TargetSample>;
@@ -55,7 +59,43 @@ export class HttpTarget implements PlantingTarget {
   }
 
   async plant(r: PlantingRequest): Promise<PlantResult> {
-    const call = this.createCall(r);
+    const counters = this.s.learn ? this.shaper?.counters(CRM_TABLE) ?? [] : [];
+    if (counters.length === 0) return this.post(this.createCall(r));
+    // One planting at a time reads the CRM's highest value and takes the next: two never take the same.
+    const run = this.counting.then(async () => {
+      const call = this.createCall(r);
+      await this.takeCounters(call.body, counters);
+      return this.post(call);
+    });
+    this.counting = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * Where the profile says a field counts up (T100500, T100501), the canary takes the next free value
+   * at write time: after the highest the CRM lists now, and after any this process took before
+   * (the CRM's list may not show a ticket just created yet).
+   */
+  private async takeCounters(body: unknown, counters: Counter[]): Promise<void> {
+    const fields = counters.map((c) => ({ ...c, keys: this.fields.find((f) => f.path === c.column)!.keys }));
+    let highs: Array<number | undefined>;
+    try {
+      highs = await counterHighs(this.s, this.auth(), fields);
+    } catch (err) {
+      throw err instanceof AppError ? new AppError(err.code, `${err.message}; the next free ${fields.map((f) => f.column).join(', ')} could not be read, nothing was created`, err.status) : err;
+    }
+    fields.forEach((c, i) => {
+      const known = [highs[i], this.takenCounter.get(c.column)].filter((x): x is number => x !== undefined);
+      const next = known.length ? Math.max(...known) + c.step : 10 ** (c.width - 1);
+      this.takenCounter.set(c.column, next);
+      const parent = c.keys.slice(0, -1).reduce<unknown>((n, k) => (n as Record<string, unknown> | null)?.[k], body) as Record<string, unknown> | null;
+      const key = c.keys.at(-1)!;
+      if (!parent) return;
+      parent[key] = typeof parent[key] === 'number' && c.prefix === '' ? next : `${c.prefix}${String(next).padStart(c.width, '0')}`;
+    });
+  }
+
+  private async post(call: HttpCall & { body: unknown }): Promise<PlantResult> {
     let answer;
     try {
       // One key for every retry of this creation: a CRM that honours it never makes two tickets.

@@ -4,7 +4,7 @@
 import type { Channel } from '../../channels/channels.ts';
 import type { Persona, Ticket } from '../../identities/types.ts';
 import { AppError } from '../../errors.ts';
-import { requestContext, type ExpressionContext, type Scalar } from '../expressions.ts';
+import { requestContext, type Expression, type ExpressionContext, type Scalar } from '../expressions.ts';
 import type { SqlMapping, SqlTableMapping } from '../settings.ts';
 import type { PlannedStep, PlannedWrites, PlantResult, PlantingDetails, PlantingRequest, PlantingTarget, ProfileState, SampleOptions, VerifyResult, WithdrawContext } from '../target.ts';
 import { ProfileShaper } from '../profile/shaper.ts';
@@ -125,12 +125,56 @@ export class SqlTarget implements PlantingTarget {
       for (const col of t.unique) {
         const ex = this.writer.compiled.get(t.table)!.get(col);
         if (!ex || ![...ex.roots].every((r) => r === 'persona' || r === 'ticket')) continue;
-        const values = identities.map((id) => ex.evaluate({ persona: id.persona, ticket: id.ticket }));
+        const values = identities.map((id) => this.asWritten(t.table, col, ex.evaluate({ persona: id.persona, ticket: id.ticket }), id));
         const held = await this.existing(t.table, col, values.filter((v): v is Exclude<Scalar, null> => v !== null));
         values.forEach((v, i) => v !== null && held.has(String(v).toLowerCase()) && clashes.add(i));
       }
     }
     return clashes;
+  }
+
+  /**
+   * A unique column whose value the canary's number alone decides (its expression gives the same value
+   * from the number as from the whole identity: persona.phone.national, say) is looked up for these
+   * identities; a clash there is the number's, which no redraw of the rest would change.
+   */
+  async numbersHeld(identities: Array<{ persona: Persona; ticket?: Ticket }>): Promise<Set<number>> {
+    await this.check();
+    const held = new Set<number>();
+    for (const t of this.mapping.tables) {
+      for (const col of t.unique) {
+        const ex = this.writer.compiled.get(t.table)!.get(col);
+        if (!ex || ![...ex.roots].every((r) => r === 'persona' || r === 'ticket')) continue;
+        const values = identities.map((id) => {
+          const value = ex.evaluate({ persona: id.persona, ticket: id.ticket });
+          return value !== null && value === numberOnly(ex, id.persona) ? this.asWritten(t.table, col, value, id) : null;
+        });
+        if (values.every((v) => v === null)) continue;
+        const found = await this.existing(t.table, col, values.filter((v): v is Exclude<Scalar, null> => v !== null));
+        values.forEach((v, i) => v !== null && found.has(String(v).toLowerCase()) && held.add(i));
+      }
+    }
+    return held;
+  }
+
+  writtenKeys(identities: Array<{ persona: Persona; ticket?: Ticket }>): string[][] {
+    const out = identities.map((): string[] => []);
+    for (const t of this.mapping.tables) {
+      for (const col of new Set([...t.unique, ...(t.generated ? [] : [t.key])])) {
+        const ex = this.writer.compiled.get(t.table)!.get(col);
+        if (!ex || ![...ex.roots].every((r) => r === 'persona' || r === 'ticket')) continue;
+        identities.forEach((id, i) => {
+          const v = this.asWritten(t.table, col, ex.evaluate({ persona: id.persona, ticket: id.ticket }), id);
+          if (v !== null) out[i]!.push(`${this.name}\u0000${t.table}.${col}:${String(v).toLowerCase()}`);
+        });
+      }
+    }
+    return out;
+  }
+
+  /** A value as the planting would write it: in the target's learned shape (its phone layout, say), when it has one. */
+  private asWritten(table: string, col: string, value: Scalar, id: { persona: Persona; ticket?: Ticket }): Scalar {
+    return this.writer.shaper && value !== null ? this.writer.shaper.shape(table, col, value, { persona: id.persona, ticket: id.ticket }) : value;
   }
 
   async withdraw(externalRef: string | null, details?: PlantingDetails, context?: WithdrawContext): Promise<void> {
@@ -277,5 +321,14 @@ export class SqlTarget implements PlantingTarget {
         'canaries use declared formats until "tracer targets learn" is run again';
       this.writer.shaper = null;
     }
+  }
+}
+
+/** The expression's value from the persona's number and nothing else (null when it needs more). */
+function numberOnly(ex: Expression, persona: Persona): Scalar {
+  try {
+    return ex.evaluate({ persona: { phone: persona.phone } as Persona });
+  } catch {
+    return null;
   }
 }
