@@ -63,6 +63,16 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     services.numberService.reconcileInBackground();
     sweepNumbers();
   });
+  // The report is kept on its thread (src/attribution/report.ts): fold the stored hits once after
+  // start-up work, off the event loop, so a restart's first report is a kept one.
+  const warmUpMs = deps.reportWarmUpMs ?? 5_000;
+  const warmUp = warmUpMs >= 0 && services.reportThread ? setTimeout(() => {
+    if (stopping) return;
+    const started = Date.now();
+    services.reportThread!.report({ limit: 1 })
+      .then(() => services.log.info({ ms: Date.now() - started }, 'report kept: every stored hit folded'))
+      .catch((err) => { if (!stopping) services.log.warn({ err: String(err) }, 'report warm-up failed; the first report will fold the hits'); });
+  }, warmUpMs).unref() : null;
   server.keepAliveTimeout = 65_000;
   // A body that dribbles in (slowloris) is cut off: Twilio sends a webhook in well under a second.
   server.headersTimeout = 20_000;
@@ -77,6 +87,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     url,
     async stop() {
       stopping = true;
+      if (warmUp) clearTimeout(warmUp);
       clearInterval(sweep);
       if (checkpoints) clearInterval(checkpoints);
       if (drainTimer) clearTimeout(drainTimer);
