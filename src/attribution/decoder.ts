@@ -279,7 +279,8 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
     singles++;
     ratioSum += ratio;
   }
-  let sum = Math.exp(logUnseen - max) + ratioSum * Math.exp(singleBase - max);
+  // No one-number caller: nothing to add (and with no pairs at all, singleBase is +∞).
+  let sum = Math.exp(logUnseen - max) + (singles > 0 ? ratioSum * Math.exp(singleBase - max) : 0);
   for (const c of touched) sum += Math.exp(weight[c]! - max);
   // The strongest callers, strongest first (ties by key): kept with their calls.
   // i: the call of a one-number caller (its only one), -1 for a caller whose calls are gathered below.
