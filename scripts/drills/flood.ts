@@ -43,7 +43,7 @@ export async function run(o: DrillOptions): Promise<DrillResult> {
   const genuine = genuineCalls(latencies, seconds * 20 + 100);
   const serverCpuBefore = cpuMsOf(tracer.proc.pid!);
   const flood = await floodFromChild({
-    url: `${tracer.url}/twilio/voice`, rate, seconds, connections: 50,
+    url: `${tracer.url}/twilio/voice`, rate, seconds, connections: Number(process.env.DRILL_FLOOD_CONNECTIONS ?? 50),
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': forgedSignature }, body: forged,
   });
   const serverCpuMs = cpuMsOf(tracer.proc.pid!) - serverCpuBefore;
@@ -66,7 +66,8 @@ export async function run(o: DrillOptions): Promise<DrillResult> {
   const cpu = `CPU during the flood: server ${(serverCpuMs / seconds / 10).toFixed(0)}%, flooder ${(flood.cpuMs / seconds / 10).toFixed(0)}% of one core`;
   return {
     // The p99 target is judged at full size; the CI size reports it (a shared CI box's noise is not a finding).
-    ok: (o.trim || p99 <= 50) && genuineOk === latencies.length + baseline.length && rows <= Math.ceil(seconds / 60 + 2),
+    // …and only when the flood came at (nearly) the rate asked: a p99 under a smaller flood is not the target's.
+    ok: (o.trim || (p99 <= 50 && achieved >= 0.95 * rate)) && genuineOk === latencies.length + baseline.length && rows <= Math.ceil(seconds / 60 + 2),
     figure: `${flood.total} forged requests in ${seconds} s (${achieved}/s of ${rate}/s asked; ${refused} refused) → ${rows} security-event rows ` +
       `(${counted} counted), store grew ${(growth / 1024).toFixed(0)} kB (WAL included, genuine hits too); genuine signed calls: ${genuineOk}/${latencies.length + baseline.length} stored, p99 ${p99.toFixed(1)} ms, p50 ${percentile(latencies, 50).toFixed(1)} ms ` +
       `(no flood, same run: p99 ${baseP99.toFixed(1)} ms, p50 ${percentile(baseline, 50).toFixed(1)} ms; ratio ${(p99 / baseP99).toFixed(2)}); ${cpu}; ${load}`,
