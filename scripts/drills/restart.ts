@@ -19,9 +19,12 @@ export async function run(o: DrillOptions): Promise<DrillResult> {
   db.close();
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['bin/tracer.mjs', 'serve'], {
+  // DRILL_GC_PROBE=1: collect garbage at once (gc-probe.mjs) to tell what the process keeps from what V8 has yet to collect.
+  const probe = process.env.DRILL_GC_PROBE === '1' ? path.join(dir, 'gc-probe') : null;
+  const probeArgs = probe ? ['--expose-gc', '--import', path.join(import.meta.dirname, 'gc-probe.mjs')] : [];
+  const child = spawn(process.execPath, [...probeArgs, 'bin/tracer.mjs', 'serve'], {
     env: { ...process.env, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TRACER_DB: file, UTILITY_DB: path.join(dir, 'u.db'), UTILITY_SAMPLE_CUSTOMERS: '20',
-      PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'error', SIM_NUMBER_RANGES: 'US:+12020000000-+12020099999', EVIDENCE_CHECKPOINT_MINUTES: '0' },
+      DRILL_GC_PROBE_OUT: probe ?? '', PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'error', SIM_NUMBER_RANGES: 'US:+12020000000-+12020099999', EVIDENCE_CHECKPOINT_MINUTES: '0' },
     stdio: 'ignore',
   });
   let healthyAt = NaN;
@@ -33,22 +36,25 @@ export async function run(o: DrillOptions): Promise<DrillResult> {
     }
   }
   let peakRss = 0;
+  let peakParts = '';
   let reconciledAt = NaN;
   const reader = (await import('better-sqlite3')).default;
   const ro = new reader(file, { readonly: true });
   const done = ro.prepare("SELECT count(*) FROM canary_numbers WHERE backfilled_until > '2026-11-02'").pluck();
   for (let i = 0; i < 3_000 && Number.isNaN(reconciledAt); i++) {
-    peakRss = Math.max(peakRss, rssOf(child.pid!));
+    const rss = rssOf(child.pid!);
+    if (rss > peakRss) [peakRss, peakParts] = [rss, rssParts(child.pid!)];
     if ((done.get() as number) >= held) reconciledAt = performance.now() - t0;
     else await new Promise((r) => setTimeout(r, 100));
   }
   ro.close();
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
+  const heapAfterGc = probe && fs.existsSync(probe) ? `; with a full GC every 200 ms: peak heap after GC ${(Number(fs.readFileSync(probe, 'utf8')) / 1048576).toFixed(0)} MB` : '';
   fs.rmSync(dir, { recursive: true, force: true });
   return {
     ok: !Number.isNaN(healthyAt) && !Number.isNaN(reconciledAt),
-    figure: `${held} held numbers: /healthz after ${(healthyAt / 1000).toFixed(1)} s, every number reconciled after ${(reconciledAt / 1000).toFixed(1)} s, peak RSS ${(peakRss / 1024).toFixed(0)} MB`,
+    figure: `${held} held numbers: /healthz after ${(healthyAt / 1000).toFixed(1)} s, every number reconciled after ${(reconciledAt / 1000).toFixed(1)} s, peak RSS ${(peakRss / 1024).toFixed(0)} MB${peakParts ? ` (${peakParts})` : ''}${heapAfterGc}`,
   };
 }
 
@@ -59,5 +65,16 @@ function rssOf(pid: number): number {
     return m ? Number(m[1]) : 0;
   } catch {
     return 0;
+  }
+}
+
+/** What the resident set is made of (Linux smaps_rollup): anonymous (heaps, malloc) against file-backed and shared pages. */
+function rssParts(pid: number): string {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+    return `anon ${(kb('Anonymous') / 1024).toFixed(0)} MB, file ${((kb('Rss') - kb('Anonymous')) / 1024).toFixed(0)} MB`;
+  } catch {
+    return '';
   }
 }

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createServer } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startServer } from '../../src/server.ts';
 import { drillConfig } from './support.ts';
 
@@ -26,6 +27,14 @@ if (seed > 0 && numbers.length === 0) {
   numbers = (await services.canaries.create({ channelIds: [ch.id], count: seed })).map((c) => c.phoneNumber);
 }
 process.stdout.write(`READY ${JSON.stringify({ url: running.url, numbers })}\n`);
+// DRILL_LOOP_DELAY=1: the event loop's delay over the child's life, on stderr at stop (is a slow
+// genuine call the server's loop, or the machine?).
+const loop = process.env.DRILL_LOOP_DELAY === '1' ? monitorEventLoopDelay({ resolution: 5 }) : null;
+loop?.enable();
 process.on('SIGTERM', () => {
+  if (loop) {
+    const ms = (ns: number) => (ns / 1e6).toFixed(1);
+    process.stderr.write(`event-loop delay: p50 ${ms(loop.percentile(50))} ms, p99 ${ms(loop.percentile(99))} ms, max ${ms(loop.max)} ms\n`);
+  }
   void running.stop().then(() => process.exit(0));
 });

@@ -11,6 +11,7 @@ import type { Channel } from '../channels/channels.ts';
 import type { ChannelVerdict, Report } from '../attribution/report.ts';
 import type { Localised } from './i18n.ts';
 import * as q from './queries.ts';
+import { unprovenCounts } from '../evidence/verify-bound.ts';
 
 export type Render = (req: Request, res: Response, view: string, ctx: Record<string, unknown>) => void;
 
@@ -185,6 +186,8 @@ export function pages(s: Services, render: Render, L: (req: Request) => Localise
       const shown = entries.slice(0, PAGE);
       render(req, res, 'evidence.njk', {
         chain: s.evidence.verify(), entries: shown,
+        // Rows from before binding, as `tracer evidence verify` and the API name them: neither failed nor silently passed.
+        unproven: Object.entries(unprovenCounts(s.db)).map(([table, count]) => ({ table, count })),
         nextUrl: entries.length > PAGE ? `/evidence?after=${shown[shown.length - 1]!.seq}` : null,
         prevUrl: after > 0 ? `/evidence?after=${Math.max(0, after - PAGE)}` : null,
       });

@@ -7,7 +7,7 @@
 // them before cannot be, and verify says how many rows that is rather than failing or passing them.
 import type { Db } from '../store/db.ts';
 import type { EvidenceRow } from './chain.ts';
-import { FACT_TABLES, FactReader, factHash, removedHash, type FactTableName } from './facts.ts';
+import { BOUND_TABLES, FACT_TABLES, FactReader, factHash, removedHash, type FactTableName } from './facts.ts';
 import type { Problem, Problems } from './verify.ts';
 
 export const BACKFILL_KIND = 'fact-backfilled';
@@ -91,4 +91,20 @@ function gone(db: Db, table: FactTableName, report: (p: Omit<Problem, 'table'>) 
   } finally {
     rows.return?.();
   }
+}
+
+/**
+ * The rows `verify` counts as unproven (first bound by the backfill), per table, without
+ * re-deriving every fact: for pages that show the count beside the log (the dashboard's). On a
+ * store that verifies, the same numbers as the report's `unproven` (tested side by side).
+ */
+export function unprovenCounts(db: Db): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const table of BOUND_TABLES) {
+    const t = FACT_TABLES[table];
+    const n = db.prepare(`SELECT count(*) FROM ${t.table} AS r WHERE (SELECT kind FROM evidence_log
+      WHERE fact_table = ? AND fact_id = CAST(r.${t.key} AS TEXT) ORDER BY seq LIMIT 1) = ?`).pluck().get(table, BACKFILL_KIND) as number;
+    if (n > 0) out[table] = n;
+  }
+  return out;
 }

@@ -88,8 +88,10 @@ function paramsOf(body: Buffer): FormParams {
   return params;
 }
 
-const FORGED = Buffer.from(JSON.stringify({ error: 'invalid-signature', message: 'X-Twilio-Signature does not match this request' }));
-const NOT_UTF8 = Buffer.from(JSON.stringify({ error: 'invalid-encoding', message: 'the webhook body is not valid UTF-8' }));
+// Strings, not Buffers: node:http sends a string body in the same write as the head (one syscall,
+// not a writev of two), which on loopback is a sixth of a forgery's cost. ASCII, so length = bytes.
+const FORGED = JSON.stringify({ error: 'invalid-signature', message: 'X-Twilio-Signature does not match this request' });
+const NOT_UTF8 = JSON.stringify({ error: 'invalid-encoding', message: 'the webhook body is not valid UTF-8' });
 
 /**
  * A forgery: counted (in memory; written with the others once a second) and answered from a
@@ -106,7 +108,7 @@ function refuseForgery(service: WebhookService, res: ServerResponse, f: {
   });
   const answer = f.utf8 ? FORGED : NOT_UTF8;
   res.writeHead(f.utf8 ? 403 : 400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': answer.length });
-  res.end(answer);
+  res.end(answer, 'latin1');
 }
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: any[] } } }, body: unknown): T {
