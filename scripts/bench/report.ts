@@ -80,7 +80,8 @@ async function webhookBesideReports(dir: string, file: string): Promise<void> {
     TWILIO_AUTH_TOKEN: AUTH_TOKEN, PORT: '0', PUBLIC_BASE_URL: 'http://127.0.0.1', LOG_LEVEL: 'warn',
     TRACER_DB: file, UTILITY_DB: path.join(dir, 'utility.db'), UTILITY_SAMPLE_CUSTOMERS: '200',
   });
-  const running = await startServer({ config });
+  // No warm-up fold: the idle figure must be idle; the busy one computes reports on purpose.
+  const running = await startServer({ config, reportWarmUpMs: -1 });
   const { services } = running.app;
   const token = services.tokens.create({ role: 'investigator', label: 'bench' }).token;
   const numbers = Array.from({ length: 20 }, (_, k) => `+96659${String(k).padStart(7, '0')}`);
