@@ -20,7 +20,7 @@ export async function run(o: DrillOptions): Promise<DrillResult> {
   const tracer = await childTracer(dir, { seed: 3 });
   const forged = new URLSearchParams({ ...callParams(tracer.numbers[0]!, '+966501112233'), Pad: 'x'.repeat(2_000) }).toString();
   const forgedSignature = twilio.getExpectedTwilioSignature('another-account-token-0000000000', `${tracer.url}/twilio/voice`, {});
-  await new Promise((r) => setTimeout(r, 1_500)); // start-up work settles
+  await new Promise((r) => setTimeout(r, 3_000)); // start-up work (reconcile, the report's fold) settles
   const loadBefore = os.loadavg()[0]!;
   let genuineOk = 0;
   let stop = false;
