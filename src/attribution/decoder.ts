@@ -19,7 +19,7 @@
 // up to maxLeakers channels among the channels with evidence (at most maxCandidates of them); channels
 // beyond those enter one by one, with the single-channel formula. Deterministic: no sampling.
 import { TIMES_PER_PAIR, type CallPairs } from './call-pairs.ts';
-import { indexFacts, type FactsIndex } from './facts-index.ts';
+import { firstSlot, indexFacts, type FactsIndex } from './facts-index.ts';
 import { latencyCdf, latencyDensityPerDay } from './latency.ts';
 import { DEFAULT_DECODER_OPTIONS, type DecoderInput, type DecoderOptions, type DecoderResult } from './model.ts';
 import { describeChannel } from './reasons.ts';
@@ -196,7 +196,7 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
   }
   const density = s.density;
   // The columns as locals: the loops below call out (latency), which stops the engine keeping field loads out of them.
-  const evKept = ev.kept, evTimes = ev.times, evFirst = ev.first, evCaller = ev.caller, evNumbers = ev.callerNumbers;
+  const evKept = ev.kept, evTimes = ev.times, evCaller = ev.caller, evNumbers = ev.callerNumbers;
   const pairsN = idx.pairs;
   const noiseOf = idx.noiseOf;
   let calls = 0;
@@ -205,6 +205,8 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
   // One-number callers (most callers: their one number is this canary) are weighed by a ratio, not a
   // logarithm: their weight is -log(pairs) + logUnseen + log(ratio), a monotone function of it.
   let maxRatio = 0;
+  let singles = 0;
+  let ratioSum = 0;
   for (let ki = 0; ki < canaries.length; ki++) {
     const k = canaries[ki]!;
     const from = k.from;
@@ -214,12 +216,7 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
     for (let e = k.start; e < k.end; e++) {
       const base = e * TIMES_PER_PAIR;
       const kept = evKept[e]!;
-      let slot: number;
-      if (one) slot = evFirst[e]!;
-      else {
-        slot = 0;
-        while (slot < kept && evTimes[base + slot]! < from) slot++;
-      }
+      const slot = firstSlot(ev, e, k);
       slots[e] = slot;
       if (slot === kept) continue;
       let d = one ? density[e]! : NaN;
@@ -245,6 +242,8 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
       if (evNumbers[e] === 1) {
         const ratio = (missWeight + own + rest) / unseenWeight;
         single[calls] = ratio;
+        singles++;
+        ratioSum += ratio;
         if (ratio > maxRatio) maxRatio = ratio;
       } else {
         const delta = Math.log(missWeight + own + rest) - unseen;
@@ -271,14 +270,6 @@ export function channelEvidence(idx: FactsIndex, channelId: string, q: number, r
   }
   const singleBase = -logPairs + logUnseen;
   if (maxRatio > 0 && singleBase + Math.log(maxRatio) > max) max = singleBase + Math.log(maxRatio);
-  let singles = 0;
-  let ratioSum = 0;
-  for (let i = 0; i < calls; i++) {
-    const ratio = single[i]!;
-    if (Number.isNaN(ratio)) continue;
-    singles++;
-    ratioSum += ratio;
-  }
   // No one-number caller: nothing to add (and with no pairs at all, singleBase is +∞).
   let sum = Math.exp(logUnseen - max) + (singles > 0 ? ratioSum * Math.exp(singleBase - max) : 0);
   for (const c of touched) sum += Math.exp(weight[c]! - max);

@@ -56,6 +56,18 @@ export interface FactsIndex {
 
 const NONE = new Int32Array(0);
 
+/**
+ * The slot of an entry's first kept call at or after exposure `k` (`kept` when none): laid out for a
+ * canary exposed to one channel, looked for otherwise (its channels saw it at different times).
+ */
+export function firstSlot(ev: FactsIndex['onCanary'], e: number, k: { from: number; channels: number }): number {
+  if (k.channels === 1) return ev.first[e]!;
+  const kept = ev.kept[e]!;
+  let slot = 0;
+  while (slot < kept && ev.times[e * TIMES_PER_PAIR + slot]! < k.from) slot++;
+  return slot;
+}
+
 /** What one state of the exposures (and of the canary of each number) gives, kept while both stand. */
 interface ExposurePart {
   /** The pairs whose canary keys are resolved below (folded anew, they are resolved anew). */

@@ -4,7 +4,7 @@ import type { Db } from '../store/db.ts';
 import { AppError } from '../errors.ts';
 import { controlBackground, type ControlBackground } from '../numbers/background.ts';
 import { decodeExplained } from './decoder.ts';
-import { indexFacts, TIMES_PER_PAIR, type FactsIndex, type IndexCache } from './facts-index.ts';
+import { firstSlot, indexFacts, TIMES_PER_PAIR, type FactsIndex, type IndexCache } from './facts-index.ts';
 import { loadFacts, measuredBackground, type AttributionFacts, type Background } from './facts.ts';
 import { StoredCalls } from './stored-calls.ts';
 import type { ChannelVerdictName, DecoderOptions, DecoderResult } from './model.ts';
@@ -192,7 +192,7 @@ export class AttributionReports {
     const raw = rawContacts(idx);
     this.cached = {
       key, result, explain, idx, channels: facts.channels, background: facts.background, names,
-      view: partiesView(this.db, idx, result, names, partyProbability, undefined, calls.texts, strongest, (id) => raw.get(id)?.callersTotal ?? 0),
+      view: partiesView(this.db, idx, result, names, partyProbability, (id) => raw.get(id)?.callersTotal ?? 0, undefined, calls.texts, strongest),
       raw,
       classifications: calls.classifications,
       controlCalls: calls.controlCalls,
@@ -315,8 +315,7 @@ function rawContacts(idx: FactsIndex): Map<string, RawContacts> {
       let called = false;
       for (let e = k.start; e < k.end; e++) {
         const kept = ev.kept[e]!;
-        let first = k.channels === 1 ? ev.first[e]! : 0;
-        while (first < kept && ev.times[e * TIMES_PER_PAIR + first]! < k.from) first++;
+        const first = firstSlot(ev, e, k);
         if (first === kept) continue;
         called = true;
         raw.hits += kept - first + (ev.count[e]! - kept);

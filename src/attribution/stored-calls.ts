@@ -23,7 +23,6 @@ export interface Folded {
 export class StoredCalls {
   private pairs!: CallPairs;
   private lastRowid = 0;
-  private hits = 0;
   /** The hits' revision the folded rows are of (-1: none yet). */
   private revision = -1;
   private partyKey = '';
@@ -76,7 +75,6 @@ export class StoredCalls {
   reset(): void {
     this.pairs = new CallPairs(this.idOf);
     this.lastRowid = 0;
-    this.hits = 0;
     this.revision = -1;
     this.partyKey = '';
     this.names = new Map();
@@ -106,7 +104,6 @@ export class StoredCalls {
         if (seen === undefined || name > seen) this.names.set(from, name);
       }
       this.classes.set(cls, (this.classes.get(cls) ?? 0) + 1);
-      this.hits++;
     }
     this.lastRowid = upTo;
   }

@@ -7,7 +7,7 @@
 // decoded party); the top level pages parties (`partiesCursor`), each with its likeliest
 // CHANNELS_PER_PARTY channels — GET /api/v1/parties/:id has all of a party's channels.
 import type { Db } from '../store/db.ts';
-import { TIMES_PER_PAIR, type FactsIndex } from '../attribution/facts-index.ts';
+import { firstSlot, TIMES_PER_PAIR, type FactsIndex } from '../attribution/facts-index.ts';
 import { WITHHELD_PREFIX, type DecoderResult } from '../attribution/model.ts';
 import { accessPattern, type AccessPattern, type Contact } from './access.ts';
 import { acceptedPartyOf } from './repository.ts';
@@ -52,11 +52,6 @@ export interface PartiesView {
 
 type PartyProbability = (channelId: string, party: string) => number;
 
-/**
- * `probabilityOf` and `strongest` come from the decode (src/attribution/decoder.ts, decodeExplained):
- * a party's probability under a channel, and the channel's strongest callers — no caller outside them
- * can be likelier, so only they (and the decoded party) are ranked for a channel's list.
- */
 /** Per-caller arrays, reused from view to view (zeroed on the way in): a million callers is 17 MB a report. */
 let pooled: { called: Int32Array; fastest: Float64Array; chosen: Uint8Array; topLevel: Uint8Array; interest: Uint8Array } | null = null;
 function scratchFor(n: number) {
@@ -72,9 +67,15 @@ function scratchFor(n: number) {
   return v;
 }
 
+/**
+ * `probabilityOf` and `strongest` come from the decode (src/attribution/decoder.ts, decodeExplained):
+ * a party's probability under a channel, and the channel's strongest callers — no caller outside them
+ * can be likelier, so only they (and the decoded party) are ranked for a channel's list.
+ */
 export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, names: Map<string, string>, probabilityOf: PartyProbability,
-  zoneOf: (channelId: string) => string = () => 'UTC', hitTexts?: Parameters<typeof variantLinks>[1], strongest: (channelId: string) => string[] = () => [],
-  callersTotal: (channelId: string) => number = (channelId) => distinctCallers(idx, channelId)): PartiesView {
+  /** Distinct callers on the channel's canaries after exposure (the report's raw contacts count them). */
+  callersTotal: (channelId: string) => number,
+  zoneOf: (channelId: string) => string = () => 'UTC', hitTexts?: Parameters<typeof variantLinks>[1], strongest: (channelId: string) => string[] = () => []): PartiesView {
   const accepted = acceptedPartyOf(db);
   const partyRows = new Map((db.prepare(`SELECT id, name FROM parties WHERE status = 'accepted'`).raw().all() as Array<[string, string]>));
   const numbersOf = new Map<string, string[]>();
@@ -100,12 +101,8 @@ export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, name
   const ev = idx.onCanary;
   /** The entry's first kept call at or after the exposure `k`, -1 when none (laid out for a canary of one channel). */
   const firstAt = (e: number, k: { from: number; channels: number }) => {
-    if (k.channels === 1) {
-      const slot = ev.first[e]!;
-      return slot < ev.kept[e]! ? ev.times[e * TIMES_PER_PAIR + slot]! : -1;
-    }
-    for (let i = 0; i < ev.kept[e]!; i++) if (ev.times[e * TIMES_PER_PAIR + i]! >= k.from) return ev.times[e * TIMES_PER_PAIR + i]!;
-    return -1;
+    const slot = firstSlot(ev, e, k);
+    return slot < ev.kept[e]! ? ev.times[e * TIMES_PER_PAIR + slot]! : -1;
   };
   // Per channel, one pass over its canaries' entries, reading only the callers it may show: its
   // decoder's strongest, its decoded party, and the top-level parties. How many callers it had in all
@@ -257,22 +254,3 @@ export function withPartyWords(v: PartiesView['byChannel'] extends Map<string, i
   return [...variant, ...reasons, ...(v.access && v.access.class !== 'unknown' ? [`Access: ${v.access.words}.`] : [])];
 }
 
-/** Distinct callers (withheld ones aside) who rang the channel's canaries after their exposure. */
-export function distinctCallers(idx: FactsIndex, channelId: string): number {
-  const ev = idx.onCanary;
-  const seen = new Set<number>();
-  for (const k of idx.canariesOf.get(channelId) ?? []) {
-    for (let e = k.start; e < k.end; e++) {
-      const c = ev.caller[e]!;
-      if (c < 0 || seen.has(c)) continue;
-      const from = k.from;
-      for (let i = 0; i < ev.kept[e]!; i++) {
-        if (ev.times[e * TIMES_PER_PAIR + i]! >= from) {
-          seen.add(c);
-          break;
-        }
-      }
-    }
-  }
-  return seen.size;
-}

@@ -119,18 +119,7 @@ export class SqlTarget implements PlantingTarget {
 
   /** Identities whose unique values (account, premise, meter, national ID...) a real row already holds. */
   async collidesMany(identities: Array<{ persona: Persona; ticket?: Ticket }>): Promise<Set<number>> {
-    await this.check();
-    const clashes = new Set<number>();
-    for (const t of this.mapping.tables) {
-      for (const col of t.unique) {
-        const ex = this.writer.compiled.get(t.table)!.get(col);
-        if (!ex || ![...ex.roots].every((r) => r === 'persona' || r === 'ticket')) continue;
-        const values = identities.map((id) => this.asWritten(t.table, col, ex.evaluate({ persona: id.persona, ticket: id.ticket }), id));
-        const held = await this.existing(t.table, col, values.filter((v): v is Exclude<Scalar, null> => v !== null));
-        values.forEach((v, i) => v !== null && held.has(String(v).toLowerCase()) && clashes.add(i));
-      }
-    }
-    return clashes;
+    return this.heldByRealRows(identities, false);
   }
 
   /**
@@ -139,6 +128,11 @@ export class SqlTarget implements PlantingTarget {
    * identities; a clash there is the number's, which no redraw of the rest would change.
    */
   async numbersHeld(identities: Array<{ persona: Persona; ticket?: Ticket }>): Promise<Set<number>> {
+    return this.heldByRealRows(identities, true);
+  }
+
+  /** The identities a real row clashes with on a unique column (only those the number alone decides, with `numberOnly`). */
+  private async heldByRealRows(identities: Array<{ persona: Persona; ticket?: Ticket }>, onlyTheNumber: boolean): Promise<Set<number>> {
     await this.check();
     const held = new Set<number>();
     for (const t of this.mapping.tables) {
@@ -147,7 +141,8 @@ export class SqlTarget implements PlantingTarget {
         if (!ex || ![...ex.roots].every((r) => r === 'persona' || r === 'ticket')) continue;
         const values = identities.map((id) => {
           const value = ex.evaluate({ persona: id.persona, ticket: id.ticket });
-          return value !== null && value === numberOnly(ex, id.persona) ? this.asWritten(t.table, col, value, id) : null;
+          if (value === null || (onlyTheNumber && value !== numberOnly(ex, id.persona))) return null;
+          return this.asWritten(t.table, col, value, id);
         });
         if (values.every((v) => v === null)) continue;
         const found = await this.existing(t.table, col, values.filter((v): v is Exclude<Scalar, null> => v !== null));
