@@ -181,13 +181,20 @@ export class NumberRepository {
       .all(afterRowid, limit) as HeldBrief[];
   }
 
-  /** One page of held numbers in storage order (rowid: indexed, so paging a large pool stays cheap). */
+  /** How many numbers are held (not released). */
   heldCount(): number {
     return this.stmt(`SELECT count(*) FROM canary_numbers WHERE ${HELD}`).pluck().get() as number;
   }
 
-  heldPage(afterRowid: number, limit: number): Array<CanaryNumber & { rowid: number }> {
-    const rows = this.stmt(`SELECT rowid AS rowid_, * FROM canary_numbers WHERE ${HELD} AND rowid > ? ORDER BY rowid LIMIT ?`)
+  /**
+   * Held numbers whose id is not in `seenTable` (a reconcile's temporary table of numbers seen on
+   * the account), a page at a time in storage order. The filter runs in SQLite, so a reconcile that
+   * saw every number reads no rows here — a large pool is not read twice into memory.
+   */
+  heldNotSeenPage(seenTable: string, afterRowid: number, limit: number): Array<CanaryNumber & { rowid: number }> {
+    if (!/^temp\.reconcile_seen_\d+$/.test(seenTable)) throw new Error(`not a reconcile table: ${seenTable}`);
+    const rows = this.db
+      .prepare(`SELECT rowid AS rowid_, * FROM canary_numbers WHERE ${HELD} AND rowid > ? AND id NOT IN (SELECT id FROM ${seenTable}) ORDER BY rowid LIMIT ?`)
       .all(afterRowid, limit) as Array<NumberRow & { rowid_: number }>;
     return rows.map((r) => ({ ...toNumber(r), rowid: r.rowid_ }));
   }

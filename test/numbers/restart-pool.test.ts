@@ -38,4 +38,24 @@ describe('restart with a large pool', () => {
     // A minted number is not one the store already holds.
     await expect(app.sim.purchase({ phoneNumber: '+12020000005', friendlyName: 'x', webhooks })).rejects.toMatchObject({ code: 'number-unavailable' });
   });
+
+  it('when more numbers are gone from the account than a reconcile page holds, then each is flagged missing once and the rest are not', async () => {
+    app = numbersTestApp({ env: { SIM_NUMBER_RANGES: 'US:+12020000000-+12020009999' } });
+    const insert = app.services.db.prepare(`INSERT INTO canary_numbers (id, phone_number, country, provider, provider_sid, status, created_at, backfilled_until)
+      VALUES (?, ?, 'US', 'simulated', ?, 'ready', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')`);
+    app.services.db.transaction(() => {
+      for (let i = 0; i < HELD; i++) insert.run(`num_${i}`, `+1202000${String(i).padStart(4, '0')}`, `PN${String(i).padStart(32, '0')}`);
+    })();
+    app = await app.restart();
+    // Every third number, 412 of them, spread through the pool: the missing are read in pages.
+    const gone = Array.from({ length: HELD }, (_, i) => i).filter((i) => i % 3 === 0);
+    for (const i of gone) await app.sim.release(`PN${String(i).padStart(32, '0')}`);
+
+    const { reconcile } = await app.services.numberService.sync();
+    expect(reconcile).toMatchObject({ onAccount: HELD - gone.length, held: HELD, totals: { missing: gone.length } });
+    const flagged = app.services.db.prepare('SELECT id FROM canary_numbers WHERE missing_since IS NOT NULL ORDER BY rowid').pluck().all();
+    expect(flagged).toEqual(gone.map((i) => `num_${i}`));
+    const entries = app.services.db.prepare("SELECT count(*) FROM evidence_log WHERE kind = 'number-missing'").pluck().get();
+    expect(entries).toBe(gone.length);
+  });
 });
