@@ -35,9 +35,12 @@ export async function run(o: DrillOptions): Promise<DrillResult> {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  // Baseline in the same run: the same genuine calls with no flood (the machine's own noise).
+  // Baseline in the same run: the same genuine calls with no flood (the machine's own noise), after
+  // 20 that warm the server's code paths (a first call's compile is not the flood's doing).
+  const warmUp: number[] = [];
+  await genuineCalls(warmUp, 20);
   const baseline: number[] = [];
-  await genuineCalls(baseline, 60);
+  await genuineCalls(baseline, 100);
   const before = storeBytes(dir);
   const latencies: number[] = [];
   const genuine = genuineCalls(latencies, seconds * 20 + 100);
@@ -67,9 +70,9 @@ export async function run(o: DrillOptions): Promise<DrillResult> {
   return {
     // The p99 target is judged at full size; the CI size reports it (a shared CI box's noise is not a finding).
     // …and only when the flood came at (nearly) the rate asked: a p99 under a smaller flood is not the target's.
-    ok: (o.trim || (p99 <= 50 && achieved >= 0.95 * rate)) && genuineOk === latencies.length + baseline.length && rows <= Math.ceil(seconds / 60 + 2),
+    ok: (o.trim || (p99 <= 50 && achieved >= 0.95 * rate)) && genuineOk === warmUp.length + latencies.length + baseline.length && rows <= Math.ceil(seconds / 60 + 2),
     figure: `${flood.total} forged requests in ${seconds} s (${achieved}/s of ${rate}/s asked; ${refused} refused) → ${rows} security-event rows ` +
-      `(${counted} counted), store grew ${(growth / 1024).toFixed(0)} kB (WAL included, genuine hits too); genuine signed calls: ${genuineOk}/${latencies.length + baseline.length} stored, p99 ${p99.toFixed(1)} ms, p50 ${percentile(latencies, 50).toFixed(1)} ms ` +
+      `(${counted} counted), store grew ${(growth / 1024).toFixed(0)} kB (WAL included, genuine hits too); genuine signed calls: ${genuineOk}/${warmUp.length + latencies.length + baseline.length} stored, p99 ${p99.toFixed(1)} ms, p50 ${percentile(latencies, 50).toFixed(1)} ms ` +
       `(no flood, same run: p99 ${baseP99.toFixed(1)} ms, p50 ${percentile(baseline, 50).toFixed(1)} ms; ratio ${(p99 / baseP99).toFixed(2)}); ${cpu}; ${load}`,
   };
 }
