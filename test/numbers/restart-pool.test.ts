@@ -10,15 +10,20 @@ afterEach(async () => {
 
 const HELD = 1_234;
 
+/** A store holding HELD ready numbers (num_0… on PN000…0, +12020000000…), restarted so that the simulator starts from the store. */
+async function restartedWithPool(): Promise<NumbersTestApp> {
+  app = numbersTestApp({ env: { SIM_NUMBER_RANGES: 'US:+12020000000-+12020009999' } });
+  const insert = app.services.db.prepare(`INSERT INTO canary_numbers (id, phone_number, country, provider, provider_sid, status, created_at, backfilled_until)
+    VALUES (?, ?, 'US', 'simulated', ?, 'ready', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')`);
+  app.services.db.transaction(() => {
+    for (let i = 0; i < HELD; i++) insert.run(`num_${i}`, `+1202000${String(i).padStart(4, '0')}`, `PN${String(i).padStart(32, '0')}`);
+  })();
+  return app.restart();
+}
+
 describe('restart with a large pool', () => {
   it('when 1,234 numbers are held, then after a restart none is copied into memory, reconcile covers every one, and a number gone or changed is still found', async () => {
-    app = numbersTestApp({ env: { SIM_NUMBER_RANGES: 'US:+12020000000-+12020009999' } });
-    const insert = app.services.db.prepare(`INSERT INTO canary_numbers (id, phone_number, country, provider, provider_sid, status, created_at, backfilled_until)
-      VALUES (?, ?, 'US', 'simulated', ?, 'ready', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')`);
-    app.services.db.transaction(() => {
-      for (let i = 0; i < HELD; i++) insert.run(`num_${i}`, `+1202000${String(i).padStart(4, '0')}`, `PN${String(i).padStart(32, '0')}`);
-    })();
-    app = await app.restart();
+    app = await restartedWithPool();
     expect(app.sim.numbersInMemory).toBe(0);
     expect((await app.sim.listOwned()).length).toBe(HELD);
 
@@ -40,13 +45,7 @@ describe('restart with a large pool', () => {
   });
 
   it('when more numbers are gone from the account than a reconcile page holds, then each is flagged missing once and the rest are not', async () => {
-    app = numbersTestApp({ env: { SIM_NUMBER_RANGES: 'US:+12020000000-+12020009999' } });
-    const insert = app.services.db.prepare(`INSERT INTO canary_numbers (id, phone_number, country, provider, provider_sid, status, created_at, backfilled_until)
-      VALUES (?, ?, 'US', 'simulated', ?, 'ready', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')`);
-    app.services.db.transaction(() => {
-      for (let i = 0; i < HELD; i++) insert.run(`num_${i}`, `+1202000${String(i).padStart(4, '0')}`, `PN${String(i).padStart(32, '0')}`);
-    })();
-    app = await app.restart();
+    app = await restartedWithPool();
     // Every third number, 412 of them, spread through the pool: the missing are read in pages.
     const gone = Array.from({ length: HELD }, (_, i) => i).filter((i) => i % 3 === 0);
     for (const i of gone) await app.sim.release(`PN${String(i).padStart(32, '0')}`);
