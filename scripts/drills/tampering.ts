@@ -19,6 +19,7 @@ function tampers(): Tamper[] {
     const swaps: Record<string, Record<string, string>> = {
       kind: { call: 'sms', sms: 'call', hit: 'channel' },
       status: { planted: 'withdrawn', withdrawn: 'planted', accepted: 'proposed', proposed: 'accepted', reported: 'open', open: 'closed' },
+      call_status: { completed: 'no-answer' },
     };
     const v = swaps[col]?.[String(row.v)] ?? (row.v === null ? 'x' : typeof row.v === 'number' ? row.v + 1000
       : col === 'raw' ? JSON.stringify({ ...JSON.parse(String(row.v)), From: '+1' }) : `${row.v}x`);
@@ -33,6 +34,10 @@ function tampers(): Tamper[] {
     }
     list.push({ name: `${table}: a row deleted`, sql: (db) => db.prepare(`DELETE FROM ${table} WHERE rowid = (SELECT min(rowid) FROM ${table})`).run() });
   }
+  // Shown beside a hit but derived from bound rows (its status events, what Twilio sent): re-derived on verify.
+  list.push({ name: 'hits.call_status edited (derived)', sql: edit('hits', 'call_status', "WHERE call_status = 'completed'") });
+  list.push({ name: 'hits.duration_seconds edited (derived)', sql: edit('hits', 'duration_seconds', 'WHERE duration_seconds IS NOT NULL') });
+  list.push({ name: 'hits.caller_name edited (derived)', sql: edit('hits', 'caller_name', 'WHERE caller_name IS NOT NULL') });
   // The children of a party or a case are part of its fact.
   for (const [table, col] of [['party_numbers', 'phone_number'], ['party_notes', 'text'], ['case_links', 'ref'], ['case_notes', 'text']] as const) {
     list.push({ name: `${table}.${col} edited`, sql: edit(table, col, '') });
@@ -86,7 +91,7 @@ async function seedStore(): Promise<string> {
   const canaries = await t.app.services.canaries.create({ channelIds: [ch.id], count: 3 });
   t.advanceMinutes(5);
   for (const c of canaries) {
-    const p = callParams(c.phoneNumber, '+966501112233');
+    const p = callParams(c.phoneNumber, '+966501112233', { CallerName: 'AQUA FIX' });
     await request(t.app.http).post('/twilio/voice').type('form').set('X-Twilio-Signature', sign('https://tracer.drill.example/twilio/voice', p)).send(p);
     const s = { AccountSid: p.AccountSid!, CallSid: p.CallSid!, CallStatus: 'completed', CallDuration: '9' };
     await request(t.app.http).post('/twilio/status').type('form').set('X-Twilio-Signature', sign('https://tracer.drill.example/twilio/status', s)).send(s);
@@ -121,7 +126,7 @@ export async function run(_o: DrillOptions): Promise<DrillResult> {
     if (process.env.DRILL_DEBUG) process.stdout.write(`${t.name}: ${r.message}\n`);
   }
   fs.rmSync(source, { recursive: true, force: true });
-  return { ok: failures.length === 0, figure: `${caught} of ${list.length} tamperings caught by evidence verify (every fact column of hits, call_status_events, plantings, target_profiles, parties, cases, hit_notes and the parties' and cases' numbers, notes, links; rows deleted, inserted, reordered, put back; the log edited, cut, forged, re-chained)`, details: failures };
+  return { ok: failures.length === 0, figure: `${caught} of ${list.length} tamperings caught by evidence verify (every fact column of hits and its derived status, duration and caller name, call_status_events, plantings, target_profiles, parties, cases, hit_notes and the parties' and cases' numbers, notes, links; rows deleted, inserted, reordered, put back; the log edited, cut, forged, re-chained)`, details: failures };
 }
 
 async function verifyCopy(source: string, t: Tamper | null, checkpointFirst: boolean): Promise<{ ok: boolean; message: string }> {

@@ -7,9 +7,10 @@ import { entryHash, GENESIS_HASH, type EvidenceRow } from './chain.ts';
 import { checkpointSignedBy, type Checkpoint } from './checkpoints.ts';
 import { BOUND_TABLES, factHash, type FactTableName } from './facts.ts';
 import { verifyBound } from './verify-bound.ts';
+import { derivedHitCheck } from './verify-derived.ts';
 import { verifyPlantings } from './verify-plantings.ts';
 
-export type ProblemCheck = 'chain' | 'data' | 'presence' | 'order' | 'missing-at-end' | 'checkpoint';
+export type ProblemCheck = 'chain' | 'data' | 'derived' | 'presence' | 'order' | 'missing-at-end' | 'checkpoint';
 
 export interface Problem {
   check: ProblemCheck;
@@ -57,11 +58,19 @@ export class Problems {
 }
 
 export function verifyEvidence(db: Db, o: VerifyOptions = {}): VerifyReport {
+  // One read transaction: every table is read as of one moment, so a hit or a status callback the
+  // server stores meanwhile (another process) cannot show as a row without its entry, or as a call
+  // whose status its events do not give yet.
+  return db.transaction(() => verifyAt(db, o))();
+}
+
+function verifyAt(db: Db, o: VerifyOptions): VerifyReport {
   const problems = new Problems(o.maxProblems ?? 100);
   const chain = walkChain(db, problems);
+  const aside: Aside = { derived: [], taintedCalls: new Set(), callsUnchecked: false };
   const facts: Record<string, number> = {
-    hits: verifyAppendOnly(db, problems, HITS),
-    call_status_events: verifyAppendOnly(db, problems, STATUS_EVENTS),
+    hits: verifyAppendOnly(db, problems, HITS, aside),
+    call_status_events: verifyAppendOnly(db, problems, STATUS_EVENTS, aside),
     plantings: verifyPlantings(db, problems),
   };
   const unproven: Record<string, number> = {};
@@ -70,6 +79,9 @@ export function verifyEvidence(db: Db, o: VerifyOptions = {}): VerifyReport {
     facts[table] = r.checked;
     if (r.unproven > 0) unproven[table] = r.unproven;
   }
+  // A hit's shown status follows from its status events: where an event itself was edited, removed
+  // or forged, that is the problem named, and the hit showing the status the tracer stored is not another.
+  for (const d of aside.derived) if (!aside.callsUnchecked && !aside.taintedCalls.has(d.sid)) problems.add(d.problem);
   const matched = checkCheckpoints(db, problems, chain.head, o);
   const list = problems.list;
   const brokenAt = list.find((p) => p.check === 'chain')?.seq;
@@ -106,6 +118,8 @@ interface AppendOnlyTable {
   /** For entries written before binding: does the row match what the entry's payload says? */
   legacyMatches: (e: EvidenceRow, row: Record<string, unknown>) => boolean;
   hasEntry: string;
+  /** Columns shown beside the fact but derived from bound rows: re-derived for rows whose binding holds. */
+  derived?: (db: Db) => (row: Record<string, unknown>) => string | null;
 }
 
 
@@ -120,6 +134,7 @@ const HITS: AppendOnlyTable = {
       (p.canaryId ?? null) === row.canary_id && p.classification === row.classification && p.rawSha256 === digest(String(row.raw));
   },
   hasEntry: "SELECT 1 FROM evidence_log WHERE subject = ? AND kind = 'hit' LIMIT 1",
+  derived: derivedHitCheck,
 };
 
 const STATUS_EVENTS: AppendOnlyTable = {
@@ -142,16 +157,26 @@ const STATUS_EVENTS: AppendOnlyTable = {
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** Derived-column problems, held back until the status events they are derived from are verified. */
+interface Aside {
+  derived: Array<{ sid: string; problem: Problem }>;
+  /** Calls (by sid) with a status event that does not verify. */
+  taintedCalls: Set<string>;
+  /** Status events were not all verified (rows out of order, or past the cap): no derived problem is named. */
+  callsUnchecked: boolean;
+}
+
 /**
  * Rows in insert order against their entries in log order. A row without an entry, an entry
  * whose row is gone, a row that differs from what its entry bound, or the two out of step: each
  * named by table, row and entry.
  */
-function verifyAppendOnly(db: Db, problems: Problems, t: AppendOnlyTable): number {
+function verifyAppendOnly(db: Db, problems: Problems, t: AppendOnlyTable, aside: Aside): number {
   const entries = db.prepare('SELECT * FROM evidence_log WHERE kind = ? ORDER BY seq').iterate(t.entryKind) as IterableIterator<EvidenceRow>;
   const rows = db.prepare(t.rows).iterate() as IterableIterator<Record<string, unknown>>;
   const hasEntry = db.prepare(t.hasEntry);
   const rowExists = db.prepare(`SELECT 1 FROM ${t.table} WHERE id = ?`);
+  const derived = t.derived?.(db);
   const rowHasEntry = (row: Record<string, unknown>) =>
     t.table === 'hits' ? hasEntry.get(row.id) !== undefined
       : hasEntry.get({ id: String(row.id), sid: row.call_sid, status: row.call_status }) !== undefined;
@@ -159,9 +184,14 @@ function verifyAppendOnly(db: Db, problems: Problems, t: AppendOnlyTable): numbe
   let r = rows.next();
   let checked = 0;
   let reported = 0;
-  const report = (p: Problem) => {
+  const report = (p: Problem, row?: Record<string, unknown>, entry?: EvidenceRow) => {
     problems.add({ table: t.table, ...p });
     reported++;
+    if (t.table === 'call_status_events') {
+      const sid = row?.call_sid ?? entry?.subject;
+      if (sid !== undefined) aside.taintedCalls.add(String(sid));
+      if (p.check === 'order') aside.callsUnchecked = true;
+    }
   };
   try {
     return merge();
@@ -179,14 +209,20 @@ function verifyAppendOnly(db: Db, problems: Problems, t: AppendOnlyTable): numbe
       if (entry && row && entryRowId === String(row.id)) {
         checked++;
         const same = entry.fact_hash !== null ? entry.fact_hash === factHash(t.table, row) : t.legacyMatches(entry, row);
-        if (!same) report({ check: 'data', seq: entry.seq, rowId: String(row.id), message: `${t.table} row ${row.id} differs from what entry ${entry.seq} recorded` });
+        if (!same) report({ check: 'data', seq: entry.seq, rowId: String(row.id), message: `${t.table} row ${row.id} differs from what entry ${entry.seq} recorded` }, row, entry);
+        // Rows bound before binding existed were summarised by older code: only a bound row's derived columns are re-derived.
+        const why = same && entry.fact_hash !== null && derived && aside.derived.length < 20 ? derived(row) : null;
+        if (why !== null) {
+          aside.derived.push({ sid: String(row.provider_sid), problem: { check: 'derived', table: t.table, seq: entry.seq, rowId: String(row.id),
+            message: `${why} (not what the bound rows give: edited outside the tracer)` } });
+        }
         e = entries.next();
         r = rows.next();
       } else if (row && !rowHasEntry(row)) {
-        report({ check: 'presence', rowId: String(row.id), message: `${t.table} row ${row.id} has no evidence entry (inserted outside the tracer)` });
+        report({ check: 'presence', rowId: String(row.id), message: `${t.table} row ${row.id} has no evidence entry (inserted outside the tracer)` }, row);
         r = rows.next();
       } else if (entry && (entryRowId === null || rowExists.get(entryRowId) === undefined)) {
-        report({ check: 'presence', seq: entry.seq, rowId: entryRowId ?? entry.subject, message: `entry ${entry.seq} records ${t.table} row ${entryRowId ?? entry.subject}, which is gone` });
+        report({ check: 'presence', seq: entry.seq, rowId: entryRowId ?? entry.subject, message: `entry ${entry.seq} records ${t.table} row ${entryRowId ?? entry.subject}, which is gone` }, undefined, entry);
         e = entries.next();
       } else {
         report({ check: 'order', seq: entry?.seq, rowId: row ? String(row.id) : undefined,
@@ -194,6 +230,8 @@ function verifyAppendOnly(db: Db, problems: Problems, t: AppendOnlyTable): numbe
         break;
       }
     }
+    // Events left unread (past the cap): which calls they would taint is not known.
+    if (t.table === 'call_status_events' && reported >= 20) aside.callsUnchecked = true;
     return checked;
   }
 }

@@ -84,3 +84,18 @@ const STATUS_RANK: Record<string, number> = {
   canceled: 10,
 };
 export const statusRank = (s: string | null | undefined) => (s ? (STATUS_RANK[s] ?? 0) : -1);
+
+/**
+ * A call's status and duration as its hit row shows them, from every status it was reported with
+ * (its status callbacks and the status its voice webhook carried): the highest-ranked status, the
+ * longest duration. Recording callbacks are not the call's status. The store keeps the result on
+ * the hit (src/hits/repository.ts) and `evidence verify` re-derives it from the bound rows.
+ */
+export function summariseCallStatus(events: Array<{ call_status: string | null; duration_seconds: number | null }>): { callStatus: string | null; durationSeconds: number | null } {
+  const callEvents = events.filter((e): e is { call_status: string; duration_seconds: number | null } =>
+    typeof e.call_status === 'string' && !e.call_status.startsWith('recording:'));
+  if (callEvents.length === 0) return { callStatus: null, durationSeconds: null };
+  const best = callEvents.reduce((a, b) => (statusRank(b.call_status) > statusRank(a.call_status) ? b : a));
+  const durations = callEvents.map((e) => e.duration_seconds).filter((d): d is number => d !== null);
+  return { callStatus: best.call_status, durationSeconds: durations.length ? Math.max(...durations) : null };
+}

@@ -1,6 +1,6 @@
 import type { Db } from '../store/db.ts';
 import { decodeCursor, pageLimit, pageOf, type Page, type PageRequest } from '../store/paging.ts';
-import { statusRank, toHit, type Hit, type HitClassification, type HitKind, type HitRow } from './hit.ts';
+import { summariseCallStatus, toHit, type Hit, type HitClassification, type HitKind, type HitRow } from './hit.ts';
 
 export interface HitFilter {
   canaryId?: string;
@@ -74,13 +74,7 @@ export class HitRepository {
 
   /** Folds every status event stored for a call into its hit: highest-ranked status, longest duration. */
   summariseStatus(sid: string): { callStatus: string | null; durationSeconds: number | null } {
-    const events = this.statusForSidStmt.all(sid, sid) as Array<{ call_status: string | null; duration_seconds: number | null }>;
-    const callEvents = events.filter((e): e is { call_status: string; duration_seconds: number | null } =>
-      typeof e.call_status === 'string' && !e.call_status.startsWith('recording:'));
-    if (callEvents.length === 0) return { callStatus: null, durationSeconds: null };
-    const best = callEvents.reduce((a, b) => (statusRank(b.call_status) > statusRank(a.call_status) ? b : a));
-    const durations = callEvents.map((e) => e.duration_seconds).filter((d): d is number => d !== null);
-    const summary = { callStatus: best.call_status, durationSeconds: durations.length ? Math.max(...durations) : null };
+    const summary = summariseCallStatus(this.statusForSidStmt.all(sid, sid) as Array<{ call_status: string | null; duration_seconds: number | null }>);
     this.updateStatusStmt.run(summary.callStatus, summary.durationSeconds, sid);
     return summary;
   }
@@ -106,10 +100,6 @@ export class HitRepository {
     return this.prepared(
       `SELECT count(*) FROM hits ${LIST_WHERE}`,
     ).pluck().get(listParams(filter, after)) as number;
-  }
-
-  setCallerName(id: string, name: string): void {
-    this.db.prepare('UPDATE hits SET caller_name = ? WHERE id = ? AND caller_name IS NULL').run(name, id);
   }
 }
 

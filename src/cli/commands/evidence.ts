@@ -36,7 +36,8 @@ export function registerEvidenceCommands(program: Command): void {
         out(Boolean(o.json), r, () => r.ok
           ? `evidence intact: ${r.entries} entries, facts ${Object.entries(r.facts).map(([t, n]) => `${t} ${n}`).join(', ')}; ` +
             `${r.checkpoints.matched} of ${r.checkpoints.given} checkpoint(s) match${unprovenNote(r.unproven)}`
-          : [`evidence does NOT verify: ${r.firstProblem!.message}`, ...r.problems.slice(1, 20).map((p) => `  also: ${p.message}`)].join('\n'));
+          // A problem can quote a caller's name (a derived column): shown neutralised, like every caller field.
+          : [`evidence does NOT verify: ${neutralise(r.firstProblem!.message)}`, ...r.problems.slice(1, 20).map((p) => `  also: ${neutralise(p.message)}`)].join('\n'));
         if (!r.ok) process.exitCode = 1;
       });
     });
