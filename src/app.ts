@@ -8,6 +8,7 @@ import { CanaryRepository } from './canaries/repository.ts';
 import { CanaryService } from './canaries/service.ts';
 import { EvidenceLog } from './evidence/log.ts';
 import { EvidenceService } from './evidence/service.ts';
+import type { VerifyOptions } from './evidence/verify.ts';
 import { PartyService } from './parties/service.ts';
 import { PartyProposalSchedule } from './parties/auto-propose.ts';
 import { Outbox } from './outbox/outbox.ts';
@@ -72,8 +73,11 @@ export type Services = ReturnType<typeof buildServices>;
 function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, extraTargets: PlantingTarget[], numberProvider?: NumberProvider, alertOverrides?: AlertOverrides) {
   const evidence = new EvidenceLog(db);
   const outbox = new Outbox(db, clock, log);
+  // Its own thread, not the report's: a full verification at a million hits must not hold up reports either.
+  const evidenceThread = config.tracerDb === ':memory:' ? null : new ReportThread(config.tracerDb, clock);
   const evidenceService = new EvidenceService({
     log: evidence, clock, keyFile: config.evidence.keyFile, checkpointFile: config.evidence.checkpointFile, publish: eventPublisher(outbox),
+    ...(evidenceThread ? { verifyOffThread: (o: VerifyOptions) => evidenceThread.verify(o) } : {}),
   });
   const numbers = new NumberRepository(db);
   const canaryRepo = new CanaryRepository(db);
@@ -161,6 +165,7 @@ function buildServices(config: Config, clock: () => Date, log: Logger, db: Db, e
     report: (q: ReportQuery = {}) => attribution.report(q),
     reportOffThread,
     reportThread,
+    evidenceThread,
     proposals,
     alerts: composeAlerts({
       config, db, outbox, clock, log, numberProvider: numberKit.provider, overrides: alertOverrides,
@@ -233,6 +238,7 @@ export function createApp(deps: AppDeps): App {
     services,
     async close() {
       await services.reportThread?.close();
+      await services.evidenceThread?.close();
       await services.numberService.close();
       await services.alerts.close();
       services.securityEvents.close();

@@ -1,8 +1,7 @@
 import express from 'express';
 import { z } from 'zod';
 import type { Services } from '../app.ts';
-import { sealForInvestigator } from '../evidence/seal.ts';
-import type { Problem } from '../evidence/verify.ts';
+import { sealForInvestigator, sealVerifyReport } from '../evidence/seal.ts';
 import { principalOf, requirePermission } from './auth.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
@@ -40,14 +39,13 @@ export function evidenceRouter(s: Services): express.Router {
     }
     res.json({ chain: s.evidenceService.chain(), entries, sealed, nextCursor: page.nextAfter === null ? null : encodeCursor(page.nextAfter) });
   });
-  r.post('/evidence/verify', requirePermission('evidence:read'), (req, res) => {
+  r.post('/evidence/verify', requirePermission('evidence:read'), async (req, res) => {
     verifyBody.parse(req.body && Object.keys(req.body).length ? req.body : undefined);
-    const report = s.evidenceService.verify();
+    const report = await s.evidenceService.verifyOffThread();
     const who = principalOf(req);
     // Problems name rows (a planting's id): investigators get the verdict and where, not registry ids.
     if (who.role === 'investigator') {
-      const seal = (p: Problem): Problem => (p.table === 'plantings' ? { check: p.check, table: p.table, message: `a plantings row does not verify (${p.check})` } : p);
-      return void res.json({ ...report, firstProblem: report.firstProblem && seal(report.firstProblem), problems: report.problems.map(seal), checkpointFiles: undefined });
+      return void res.json({ ...sealVerifyReport(report), checkpointFiles: undefined });
     }
     res.json({ ...report, checkpointFiles: undefined });
   });

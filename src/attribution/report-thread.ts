@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.ts';
 import type { Report, ReportQuery } from './report.ts';
 import type { Proposal } from '../parties/proposals.ts';
+import type { VerifyOptions, VerifyReport } from '../evidence/verify.ts';
 
 // The worker runs this folder's sources as they are shipped: compiled JavaScript, or TypeScript through tsx.
 const BOOTSTRAP = `
@@ -23,8 +24,9 @@ function workerSource(): { script: string; tsx: string | null } {
 }
 
 /**
- * Computes reports on a worker thread, one at a time, so the webhooks' event loop never waits on a
- * decode. Started on first use; `close()` ends it.
+ * Computes reports (and, on a second instance, evidence verifications) on a worker thread, one at a
+ * time, so the webhooks' event loop never waits on a decode or a full read of the store. Started on
+ * first use; `close()` ends it.
  */
 export class ReportThread {
   private worker: Worker | null = null;
@@ -53,6 +55,19 @@ export class ReportThread {
     });
   }
 
+  /**
+   * Full evidence verification on the thread's read-only connection: at a million hits it reads the
+   * whole store for tens of seconds, which on the webhooks' thread would hold every webhook that long.
+   */
+  async verify(o: VerifyOptions): Promise<VerifyReport> {
+    await this.start();
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker!.postMessage({ id, nowMs: this.clock().getTime(), verify: o });
+    });
+  }
+
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = null;
@@ -67,14 +82,14 @@ export class ReportThread {
     worker.unref();
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
-      worker.on('message', (m: { ready?: boolean; fatal?: string; id?: number; report?: Report; proposals?: Proposal[]; error?: { message: string; code?: string; status?: number } }) => {
+      worker.on('message', (m: { ready?: boolean; fatal?: string; id?: number; report?: Report; proposals?: Proposal[]; verified?: VerifyReport; error?: { message: string; code?: string; status?: number } }) => {
         if (m.ready) return resolve();
         if (m.fatal) return reject(new Error(`report worker failed to start: ${m.fatal}`));
         const w = this.waiting.get(m.id!);
         if (!w) return;
         this.waiting.delete(m.id!);
         if (m.error) w.reject(m.error.code ? new AppError(m.error.code, m.error.message, m.error.status ?? 500) : new Error(m.error.message));
-        else w.resolve(m.report ?? m.proposals);
+        else w.resolve(m.report ?? m.proposals ?? m.verified);
       });
       worker.once('error', (err) => {
         reject(err);

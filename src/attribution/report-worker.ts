@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { AttributionReports, type ReportQuery } from './report.ts';
 import { proposeGroupings } from '../parties/proposals.ts';
+import { verifyEvidence, type VerifyOptions } from '../evidence/verify.ts';
 
 interface Ask {
   id: number;
@@ -13,6 +14,8 @@ interface Ask {
   rebuild?: boolean;
   /** Party proposals over numbers in none of these parties (a full pass over the hits: off the webhooks' thread too). */
   propose?: { grouped: string[] };
+  /** A full evidence verification (src/evidence/verify.ts), in one read transaction of this connection. */
+  verify?: VerifyOptions;
 }
 
 const db = new Database(workerData.dbFile as string, { readonly: true, fileMustExist: true });
@@ -23,7 +26,8 @@ const reports = new AttributionReports(db, () => new Date(now), workerData.optio
 parentPort!.on('message', (ask: Ask) => {
   try {
     now = ask.nowMs;
-    if (ask.propose) parentPort!.postMessage({ id: ask.id, proposals: proposeGroupings(db, new Set(ask.propose.grouped)) });
+    if (ask.verify) parentPort!.postMessage({ id: ask.id, verified: verifyEvidence(db, ask.verify) });
+    else if (ask.propose) parentPort!.postMessage({ id: ask.id, proposals: proposeGroupings(db, new Set(ask.propose.grouped)) });
     else {
       if (ask.rebuild) reports.rebuild();
       parentPort!.postMessage({ id: ask.id, report: reports.report(ask.query ?? {}) });

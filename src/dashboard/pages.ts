@@ -12,6 +12,7 @@ import type { ChannelVerdict, Report } from '../attribution/report.ts';
 import type { Localised } from './i18n.ts';
 import * as q from './queries.ts';
 import { unprovenCounts } from '../evidence/verify-bound.ts';
+import { sealForInvestigator, sealVerifyReport } from '../evidence/seal.ts';
 
 export type Render = (req: Request, res: Response, view: string, ctx: Record<string, unknown>) => void;
 
@@ -180,12 +181,23 @@ export function pages(s: Services, render: Render, L: (req: Request) => Localise
       });
     },
 
-    evidence(req: Request, res: Response) {
+    async evidence(req: Request, res: Response) {
       const after = z.coerce.number().int().min(0).default(0).parse(req.query.after);
+      // Facts and checkpoints too, as `tracer evidence verify` gives it, and off the webhooks' thread.
+      const verified = await s.evidenceService.verifyOffThread();
       const entries = s.evidence.list(PAGE + 1, after);
-      const shown = entries.slice(0, PAGE);
+      let shown = entries.slice(0, PAGE);
+      // The log read whole is the canary registry: as in GET /api/v1/evidence, an investigator sees
+      // registry facts only of canaries a call has touched, and that read is audited.
+      const investigator = req.session!.role === 'investigator';
+      if (investigator) {
+        const p = sealForInvestigator(s.db, shown);
+        shown = p.entries;
+        if (p.revealedCanaries.length > 0) auditRead(s, req, 'evidence', p.revealedCanaries.join(','));
+      } else auditRead(s, req, 'evidence', '*');
+      const chain = investigator ? sealVerifyReport(verified) : verified;
       render(req, res, 'evidence.njk', {
-        chain: s.evidence.verify(), entries: shown,
+        chain, entries: shown,
         // Rows from before binding, as `tracer evidence verify` and the API name them: neither failed nor silently passed.
         unproven: Object.entries(unprovenCounts(s.db)).map(([table, count]) => ({ table, count })),
         nextUrl: entries.length > PAGE ? `/evidence?after=${shown[shown.length - 1]!.seq}` : null,

@@ -7,7 +7,7 @@ import type { Db } from '../store/db.ts';
 //
 // Columns left out are derived and re-derivable, never facts: a hit's call_status and duration
 // (summarised from its status events, which are bound), caller_name and caller_info (the caller
-// look-up). A planting changes state, so each transition is a new entry binding its new state; the
+// look-up). Verify re-derives the shown ones from what is bound (src/evidence/verify-derived.ts). A planting changes state, so each transition is a new entry binding its new state; the
 // latest entry for a planting must match the row as it stands.
 //
 // Profiles and investigators' acts are stateful too. A party or a case is one fact with its

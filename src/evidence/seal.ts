@@ -4,6 +4,7 @@
 // Entries about canaries the evidence touches are shown, and that read is audited by the caller.
 import type { Db } from '../store/db.ts';
 import type { EvidenceEntry } from './chain.ts';
+import type { Problem, VerifyReport } from './verify.ts';
 
 const PLANTING_KINDS = new Set(['planting', 'planting-prepared', 'withdrawal', 'planting-finding', 'planting-reconciled']);
 
@@ -59,4 +60,13 @@ export function sealForInvestigator(db: Db, entries: EvidenceEntry[]): SealedPag
     return { ...e, subject: 'sealed', payload: { sealed: 'registry: no call has touched this canary' } };
   });
   return { entries: out, revealedCanaries: [...revealed], sealed };
+}
+
+/**
+ * A verification as an investigator reads it: a problem on a planting names a registry row (which
+ * canary sits in which ticket), so it says only that a planting does not verify, and which check.
+ */
+export function sealVerifyReport<R extends VerifyReport>(report: R): R {
+  const seal = (p: Problem): Problem => (p.table === 'plantings' ? { check: p.check, table: p.table, message: `a plantings row does not verify (${p.check})` } : p);
+  return { ...report, firstProblem: report.firstProblem && seal(report.firstProblem), problems: report.problems.map(seal) };
 }

@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import { loadOrCreateInstanceKey, type InstanceKey } from '../keys/instance-key.ts';
 import { appendCheckpoint, lastCheckpoint, readCheckpoints, signCheckpoint, type Checkpoint } from './checkpoints.ts';
 import type { EvidenceEntry, EvidenceFilter, EvidenceLog } from './log.ts';
-import type { VerifyReport } from './verify.ts';
+import type { VerifyOptions, VerifyReport } from './verify.ts';
 import type { EventPublisher } from '../alerts/events.ts';
 
 export interface EvidenceServiceDeps {
@@ -14,6 +14,8 @@ export interface EvidenceServiceDeps {
   checkpointFile: string;
   /** Sends each new checkpoint to the alert outputs that take it (an anchor outside the instance). */
   publish?: EventPublisher;
+  /** Full verification off the webhooks' thread (a worker with its own read-only connection), where the store is a file. */
+  verifyOffThread?: (o: VerifyOptions) => Promise<VerifyReport>;
 }
 
 export class EvidenceService {
@@ -42,8 +44,20 @@ export class EvidenceService {
     return this.d.log.checkChain(this.d.clock().toISOString());
   }
 
-  /** Everything: chain, facts, and the checkpoints in the configured file plus any files given. */
+  /** Everything: chain, facts, and the checkpoints in the configured file plus any files given (here: the CLI's own process). */
   verify(extraCheckpointFiles: string[] = []): VerifyReport & { checkpointFiles: string[] } {
+    const { files, options } = this.verifyOptions(extraCheckpointFiles);
+    return { ...this.d.log.verify(options), checkpointFiles: files };
+  }
+
+  /** The same, as the server gives it (API, dashboard): computed off the thread that answers Twilio. */
+  async verifyOffThread(extraCheckpointFiles: string[] = []): Promise<VerifyReport & { checkpointFiles: string[] }> {
+    const { files, options } = this.verifyOptions(extraCheckpointFiles);
+    const report = this.d.verifyOffThread ? await this.d.verifyOffThread(options) : this.d.log.verify(options);
+    return { ...report, checkpointFiles: files };
+  }
+
+  private verifyOptions(extraCheckpointFiles: string[]): { files: string[]; options: VerifyOptions } {
     const files = [this.d.checkpointFile, ...extraCheckpointFiles];
     const checkpoints: Checkpoint[] = [];
     for (const f of files) {
@@ -53,8 +67,7 @@ export class EvidenceService {
         throw new AppError('invalid-checkpoints', (err as Error).message, 400);
       }
     }
-    const report = this.d.log.verify({ checkpoints, publicKeyPem: this.instanceKey().publicKeyPem });
-    return { ...report, checkpointFiles: files };
+    return { files, options: { checkpoints, publicKeyPem: this.instanceKey().publicKeyPem } };
   }
 
   /** Signs the head and appends it to the checkpoint file (skipped when the head is already anchored, unless forced). */
