@@ -1,7 +1,7 @@
 // Caller-controlled fields (caller name, SMS body, caller number as sent) carrying terminal escapes,
 // bidi overrides, CSV formulas and HTML, through every output a person reads: hits list, hits show
-// (text and --json), the CSV export, the report, security-events — and the dashboard's real pages
-// (overview, hits list, hit pages, channel page) rendered in Debian's chromium (playwright-core),
+// (text and --json), the CSV export, the report, security-events, evidence verify's findings — and
+// the dashboard's real pages (overview, hits list, hit pages, channel page, evidence) rendered in Debian's chromium (playwright-core),
 // where a dialog, a console or page error, a request the page did not mean to make, or an element
 // or attribute the caller smuggled in is a leak. Nothing raw may reach any of them.
 import { execFile } from 'node:child_process';
@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { chromium } from 'playwright-core';
 import { createApp } from '../../src/app.ts';
 import { createLogger } from '../../src/log.ts';
@@ -61,19 +62,31 @@ export async function run(o: DrillOptions): Promise<DrillResult> {
   for (const id of ids.slice(0, o.trim ? 2 : 6)) {
     outputs.push([`hits show ${id}`, await tracer('hits', 'show', id)], [`hits show ${id} --json`, await tracer('hits', 'show', id, '--json')]);
   }
+  // An insider renames each caller to the next hostile value: `evidence verify` then quotes both
+  // names in its findings (terminal, --json, and the dashboard's evidence page below).
+  const store = new Database(config.tracerDb);
+  const calls = store.prepare("SELECT id FROM hits WHERE kind = 'call' ORDER BY rowid").pluck().all() as string[];
+  calls.forEach((id, i) => store.prepare('UPDATE hits SET caller_name = ? WHERE id = ?').run(PAYLOADS[(i + 1) % PAYLOADS.length], id));
+  store.close();
+  // It exits 1 on a finding, as it must here: the findings are the output under test.
+  const verify = async (...args: string[]) => tracer('evidence', 'verify', ...args).then(
+    () => 'evidence verify exited 0 on a tampered store',
+    (err: { code?: number; stdout?: string }) => (err.code === 1 ? err.stdout ?? '' : `evidence verify: exit ${err.code}`));
+  outputs.push(['evidence verify', await verify()], ['evidence verify --json', await verify('--json')]);
   const failures = outputs.filter(([, text]) => UNSAFE.test(text)).map(([name]) => `${name}: raw control or bidi character reached the terminal`);
   const csv = outputs.find(([n]) => n === 'hits list --csv')![1];
   for (const f of ['=HYPERLINK', '+1+1', '-2+3', '@SUM']) if (new RegExp(`(^|,)"?\\${f[0]}${f.slice(1).replace(/[()+]/g, '\\$&')}`, 'm').test(csv)) failures.push(`CSV cell starts with ${f}`);
+  for (const [name, text] of outputs.slice(-2)) if (!text.includes('shows caller name')) failures.push(`${name}: did not name the renamed callers (${text.slice(0, 80)})`);
   const terminalLeaks = failures.length;
   // Trimmed (CI): the hit pages of the HTML payloads only.
-  const pages = ['/', '/hits', `/channels/${channel.id}`, ...(o.trim ? ids.slice(-8, -4) : ids).map((id) => `/hits/${id}`), ...(o.trim ? [] : ['/?lang=ar', `/hits/${ids.at(-1)}?lang=ar`])];
+  const pages = ['/', '/hits', `/channels/${channel.id}`, '/evidence', ...(o.trim ? ids.slice(-8, -4) : ids).map((id) => `/hits/${id}`), ...(o.trim ? [] : ['/?lang=ar', `/hits/${ids.at(-1)}?lang=ar`])];
   const html = await renderPages(config, pages);
   failures.push(...html.leaks);
   fs.rmSync(dir, { recursive: true, force: true });
   return {
     ok: failures.length === 0,
     figure: `${PAYLOADS.length} hostile caller values (name, SMS body, raw parameters) × ${outputs.length} terminal/--json/CSV outputs: ${terminalLeaks} leaks; ` +
-      `${html.pages} dashboard pages in chromium (overview, hits list, channel, hit pages): ${html.leaks.length} leaks (dialogs, console/page errors, unintended requests, smuggled elements)`,
+      `${html.pages} dashboard pages in chromium (overview, hits list, channel, evidence, hit pages): ${html.leaks.length} leaks (dialogs, console/page errors, unintended requests, smuggled elements)`,
     details: failures,
   };
 }
@@ -97,7 +110,7 @@ async function renderPages(config: ReturnType<typeof drillConfig>, pages: string
     page.on('pageerror', (e) => leaks.push(`${at}: page error ${e.message.slice(0, 120)}`));
     page.on('request', (r) => {
       const u = new URL(r.url());
-      const intended = u.origin === base && /^\/(|login|channels\/[\w-]+|hits(\/[\w-]+)?|live\/hits|favicon\.ico|assets\/[\w.]+)$/.test(u.pathname);
+      const intended = u.origin === base && /^\/(|login|evidence|channels\/[\w-]+|hits(\/[\w-]+)?|live\/hits|favicon\.ico|assets\/[\w.]+)$/.test(u.pathname);
       if (!intended) leaks.push(`${at}: request to ${r.url().slice(0, 120)}`);
     });
     await page.goto(`${base}/login`);
