@@ -13,6 +13,7 @@ import { cliBench } from './bench/cli.ts';
 import { alertsBench } from './bench/alerts.ts';
 import { stealthBench } from './bench/stealth.ts';
 import { dashboardBench } from './bench/dashboard.ts';
+import { evidenceBench } from './bench/evidence.ts';
 
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -135,6 +136,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   stealth: stealthBench,
   // The dashboard's pages over a large store vs the JSON API's page (scripts/bench/dashboard.ts).
   dashboard: dashboardBench,
+  // Full evidence verification: the re-derivation's share, and the webhooks' thread held on vs off it (scripts/bench/evidence.ts).
+  evidence: evidenceBench,
 };
 const only = process.env.BENCH_ONLY;
 if (only && !(only in SECTIONS)) throw new Error(`BENCH_ONLY must be one of ${Object.keys(SECTIONS).join(', ')}`);
