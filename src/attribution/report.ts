@@ -6,7 +6,7 @@ import { controlBackground, type ControlBackground } from '../numbers/background
 import { decodeExplained } from './decoder.ts';
 import { firstSlot, indexFacts, TIMES_PER_PAIR, type FactsIndex, type IndexCache } from './facts-index.ts';
 import { loadFacts, measuredBackground, type AttributionFacts, type Background } from './facts.ts';
-import { StoredCalls } from './stored-calls.ts';
+import { StoredCalls, type CallerNames } from './stored-calls.ts';
 import type { ChannelVerdictName, DecoderOptions, DecoderResult } from './model.ts';
 import { partiesByKey, partiesPage, partiesView, withPartyWords, PARTIES_SHOWN, type ChannelParty, type PartiesView, type ReportParty } from '../parties/report-view.ts';
 import type { AccessPattern } from '../parties/access.ts';
@@ -101,7 +101,7 @@ interface Decoded {
   idx: FactsIndex;
   channels: Array<{ id: string; name: string; kind: string }>;
   background: Background;
-  names: Map<string, string>;
+  names: CallerNames;
   view: PartiesView;
   raw: Map<string, RawContacts>;
   classifications: Map<string, number>;
@@ -209,18 +209,20 @@ export class AttributionReports {
   private factsVersion(): { all: string; exposure: string; canaries: string; hits: { revision: number; maxRowid: number } } {
     // Hits, plantings, numbers and canaries by their revisions (moved by triggers: migration
     // 20261222100000-fact-revisions) and the greatest hit rowid, not by scanning them; the small tables as they are.
-    const [hitRevision, maxRowid, plantings, numbers, canaries, channels, parties] = this.db.prepare(
+    const [hitRevision, maxRowid, plantings, numbers, canaries, channels, parties, lookups] = this.db.prepare(
       `SELECT (SELECT revision FROM fact_revisions WHERE name = 'hits'),
               (SELECT coalesce(max(rowid), 0) FROM hits),
               (SELECT revision FROM fact_revisions WHERE name = 'plantings'),
               (SELECT revision FROM fact_revisions WHERE name = 'canary_numbers'),
               (SELECT revision FROM fact_revisions WHERE name = 'canaries'),
               (SELECT count(*) || ':' || coalesce(max(created_at), '') || ':' || coalesce(group_concat(coalesce(feeds, '') || coalesce(dimensions, ''), ';'), '') FROM channels),
-              (SELECT count(*) || ':' || coalesce(max(updated_at), '') || ':' || total(status = 'accepted') FROM parties) || ':' || (SELECT count(*) FROM party_numbers) || ':' || (SELECT count(*) FROM hit_notes)`,
-    ).raw().get() as [number, number, number, number, number, string, string];
+              (SELECT count(*) || ':' || coalesce(max(updated_at), '') || ':' || total(status = 'accepted') FROM parties) || ':' || (SELECT count(*) FROM party_numbers) || ':' || (SELECT count(*) FROM hit_notes),
+              (SELECT revision FROM fact_revisions WHERE name = 'caller_lookups')`,
+    ).raw().get() as [number, number, number, number, number, string, string, number | null];
     const hits = `${hitRevision}:${maxRowid}`;
     return {
-      all: [hits, plantings, channels, parties, numbers, canaries].join('|'), exposure: `${plantings}|${channels}`, canaries: `${canaries}`,
+      // A look-up that answered changes only the callers' names shown, but those are laid into the party view.
+      all: [hits, plantings, channels, parties, numbers, canaries, lookups].join('|'), exposure: `${plantings}|${channels}`, canaries: `${canaries}`,
       hits: { revision: hitRevision, maxRowid },
     };
   }

@@ -3,7 +3,8 @@
 // folding them one batch at a time gives the same pairs as folding them all at once; the pairs are
 // read again from the first hit when that cannot be trusted — hits missing (a restored backup, rows
 // removed by another tool), the parties investigators accepted changed (they re-key callers), or on
-// demand (`tracer report --rebuild`).
+// demand (`tracer report --rebuild`). Callers' names the look-up answered after their hits were
+// folded are read from the look-up cache beside the folded ones.
 import type { Db } from '../store/db.ts';
 import { CallPairs } from './call-pairs.ts';
 import { callerKey } from './facts.ts';
@@ -12,9 +13,14 @@ import { acceptedPartyOf } from '../parties/repository.ts';
 /** [hit id, canary id, source, text], as src/parties/variant-evidence.ts reads them. */
 export type HitText = [string, string, 'sms' | 'transcription', string];
 
+/** Caller number → the name to show for it. */
+export interface CallerNames {
+  get(number: string): string | undefined;
+}
+
 export interface Folded {
   pairs: CallPairs;
-  names: Map<string, string>;
+  names: CallerNames;
   classifications: Map<string, number>;
   controlCalls: number;
   texts: HitText[];
@@ -29,6 +35,14 @@ export class StoredCalls {
   private partyOf = new Map<string, string>();
   /** Caller number → the greatest caller name any of its hits carried (display only). */
   private names = new Map<string, string>();
+  /**
+   * Caller number → the name its look-up answered, for callers whose hits carry none as folded: the
+   * outbox looks a new caller up seconds after its first hit is stored (and folded). Re-read when
+   * the look-up cache's revision moves (one write per caller looked up), not with the hits.
+   */
+  private looked = new Map<string, string>();
+  private lookupRevision: number | null = null;
+  private readonly shownNames: CallerNames = { get: (n) => this.names.get(n) ?? this.looked.get(n) };
   /** Hits per stored classification (display only: evidence is judged when reading). */
   private classes = new Map<string, number>();
   /** Calls (not SMS) stored as `control`: the control figures beside the report. */
@@ -63,7 +77,8 @@ export class StoredCalls {
     this.partyOf = partyOf;
     this.revision = revision;
     this.fold(maxRowid);
-    return { pairs: this.pairs, names: this.names, classifications: this.classes, controlCalls: this.controlCalls, texts: [...this.sms, ...this.transcriptions] };
+    this.readLookups();
+    return { pairs: this.pairs, names: this.shownNames, classifications: this.classes, controlCalls: this.controlCalls, texts: [...this.sms, ...this.transcriptions] };
   }
 
   /** Number id → the canary holding that number, as the store stands now. */
@@ -82,6 +97,13 @@ export class StoredCalls {
     this.controlCalls = 0;
     this.sms = [];
     this.transcriptions = [];
+  }
+
+  private readLookups(): void {
+    const revision = (this.db.prepare("SELECT revision FROM fact_revisions WHERE name = 'caller_lookups'").pluck().get() as number | undefined) ?? null;
+    if (revision !== null && revision === this.lookupRevision) return;
+    this.lookupRevision = revision;
+    this.looked = new Map(this.db.prepare("SELECT phone_number, caller_name FROM caller_lookups WHERE caller_name IS NOT NULL AND caller_name <> ''").raw().all() as Array<[string, string]>);
   }
 
   private fold(upTo: number): void {

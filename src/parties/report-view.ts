@@ -72,7 +72,7 @@ function scratchFor(n: number) {
  * a party's probability under a channel, and the channel's strongest callers — no caller outside them
  * can be likelier, so only they (and the decoded party) are ranked for a channel's list.
  */
-export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, names: Map<string, string>, probabilityOf: PartyProbability,
+export function partiesView(db: Db, idx: FactsIndex, result: DecoderResult, names: Pick<Map<string, string>, 'get'>, probabilityOf: PartyProbability,
   /** Distinct callers on the channel's canaries after exposure (the report's raw contacts count them). */
   callersTotal: (channelId: string) => number,
   zoneOf: (channelId: string) => string = () => 'UTC', hitTexts?: Parameters<typeof variantLinks>[1], strongest: (channelId: string) => string[] = () => []): PartiesView {

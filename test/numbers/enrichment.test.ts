@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedProvider } from '../../src/numbers/simulated-provider.ts';
 import { ProviderError } from '../../src/numbers/twilio/errors.ts';
-import { call, provision } from './support/actions.ts';
+import { call, canaries, channel, provision } from './support/actions.ts';
 import { numbersTestApp, type NumbersTestApp } from './support/app.ts';
 
 let app: NumbersTestApp;
@@ -148,4 +148,23 @@ describe('caller enrichment', () => {
       .map((p) => JSON.parse(p).event).filter((e) => e.kind === 'budget-near-cap');
     expect(events).toEqual([{ kind: 'budget-near-cap', budget: 'lookups-daily', amount: 4, cap: 5, currency: null }]);
   });
+
+  it('when the look-up answers after the report folded the call, then the kept report shows the looked-up name, on its thread and in process, without a rebuild', async () => {
+    app = numbersTestApp();
+    const ch = await channel(app);
+    const [canary] = await canaries(app, ch);
+    app.clock.set(new Date(app.clock.now().getTime() + 10 * 60_000).toISOString());
+    const [caller] = await namedCallers(1);
+    const { callerName } = await new SimulatedProvider().lookupCaller(caller!);
+    await call(app, canary!.phoneNumber, caller!);
+    const shownName = (r: Awaited<ReturnType<typeof app.services.reportOffThread>>) =>
+      r.channels.flatMap((c) => c.callers).find((c) => c.number === caller)?.name;
+    // Folded before the look-up: no name yet, in either place the report is kept.
+    expect(shownName(await app.services.reportOffThread())).toBeNull();
+    expect(shownName(app.services.report())).toBeNull();
+    await app.services.outbox.drain();
+    expect(shownName(await app.services.reportOffThread())).toBe(callerName);
+    expect(shownName(app.services.report())).toBe(callerName);
+  });
 });
+

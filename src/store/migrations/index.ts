@@ -18,6 +18,7 @@ import { evidenceSalt } from './20261217100000-evidence-salt.ts';
 import { shiftCampaigns } from './20261218100000-shift-campaigns.ts';
 import { backgroundIndex } from './20261219100000-background-index.ts';
 import { factRevisions } from './20261222100000-fact-revisions.ts';
+import { lookupRevision } from './20261223100000-lookup-revision.ts';
 
 // One line per migration file; the runner sorts by id.
-export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, publishedVerdicts, listPaging, channelManagement, securityEventsAggregated, evidenceBinding, alerts, targetProfiles, dashboardSessions, cases, parties, evidenceSalt, factBindingBackfill, shiftCampaigns, backgroundIndex, factRevisions];
+export const migrations: Migration[] = [initial, plantingLifecycle, numberLifecycle, exposureCampaigns, publishedVerdicts, listPaging, channelManagement, securityEventsAggregated, evidenceBinding, alerts, targetProfiles, dashboardSessions, cases, parties, evidenceSalt, factBindingBackfill, shiftCampaigns, backgroundIndex, factRevisions, lookupRevision];
