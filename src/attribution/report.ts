@@ -115,6 +115,12 @@ interface Decoded {
  * Decodes once per state of the facts (new hits, plantings, channels, or a new minute) and pages
  * over the result, so reading page after page does not decode again.
  */
+/** The triggers that move fact_revisions (migrations 20261222100000 and 20261223100000): all present, or no revision is trusted. */
+const REVISION_TRIGGERS = [
+  'fact_revision_hits_delete', 'fact_revision_hits_update', 'fact_revision_hits_insert',
+  ...['plantings', 'canary_numbers', 'canaries', 'caller_lookups'].flatMap((t) => ['insert', 'update', 'delete'].map((op) => `fact_revision_${t}_${op}`)),
+];
+
 export class AttributionReports {
   private cached: Decoded | null = null;
   private readonly stored: StoredCalls;
@@ -122,6 +128,8 @@ export class AttributionReports {
   private canaries: { key: string; of: (numberId: string) => string | null } | null = null;
   /** The index's exposure part and buffers, reused by the next decode (src/attribution/facts-index.ts). */
   private indexCache: IndexCache = {};
+  /** Counts down while the change detectors cannot be trusted: each report's key is then new (below -1: never a revision). */
+  private untrusted = -1;
 
   constructor(private readonly db: Db, private readonly clock: () => Date, private readonly options: Partial<DecoderOptions> = {}) {
     this.stored = new StoredCalls(db);
@@ -209,7 +217,7 @@ export class AttributionReports {
   private factsVersion(): { all: string; exposure: string; canaries: string; hits: { revision: number; maxRowid: number } } {
     // Hits, plantings, numbers and canaries by their revisions (moved by triggers: migration
     // 20261222100000-fact-revisions) and the greatest hit rowid, not by scanning them; the small tables as they are.
-    const [hitRevision, maxRowid, plantings, numbers, canaries, channels, parties, lookups] = this.db.prepare(
+    const [hitRevision, maxRowid, plantings, numbers, canaries, channels, parties, lookups, detectors] = this.db.prepare(
       `SELECT (SELECT revision FROM fact_revisions WHERE name = 'hits'),
               (SELECT coalesce(max(rowid), 0) FROM hits),
               (SELECT revision FROM fact_revisions WHERE name = 'plantings'),
@@ -217,8 +225,16 @@ export class AttributionReports {
               (SELECT revision FROM fact_revisions WHERE name = 'canaries'),
               (SELECT count(*) || ':' || coalesce(max(created_at), '') || ':' || coalesce(group_concat(coalesce(feeds, '') || coalesce(dimensions, ''), ';'), '') FROM channels),
               (SELECT count(*) || ':' || coalesce(max(updated_at), '') || ':' || total(status = 'accepted') FROM parties) || ':' || (SELECT count(*) FROM party_numbers) || ':' || (SELECT count(*) FROM hit_notes),
-              (SELECT revision FROM fact_revisions WHERE name = 'caller_lookups')`,
-    ).raw().get() as [number, number, number, number, number, string, string, number | null];
+              (SELECT revision FROM fact_revisions WHERE name = 'caller_lookups'),
+              (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (${REVISION_TRIGGERS.map((t) => `'${t}'`).join(', ')})
+                 AND instr(sql, 'SET revision = revision + 1') > 0)`,
+    ).raw().get() as [number, number, number, number, number, string, string, number | null, number];
+    if (detectors !== REVISION_TRIGGERS.length) {
+      // A trigger was dropped or rewritten (another tool, a restore of an edited file): the revisions
+      // say nothing, so nothing kept is trusted — every report reads every fact again.
+      const untrusted = --this.untrusted;
+      return { all: `untrusted:${untrusted}`, exposure: `untrusted:${untrusted}`, canaries: `untrusted:${untrusted}`, hits: { revision: untrusted, maxRowid } };
+    }
     const hits = `${hitRevision}:${maxRowid}`;
     return {
       // A look-up that answered changes only the callers' names shown, but those are laid into the party view.

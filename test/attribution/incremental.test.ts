@@ -103,4 +103,28 @@ describe('a report kept incrementally equals one rebuilt from the facts', () => 
     db.prepare(`UPDATE canary_numbers SET is_control = 1 WHERE id = 'num_b9'`).run();
     same(kept);
   });
+
+  it('when another tool drops or rewrites a trigger that moves the revisions, then nothing kept is trusted and the kept report still sees an edit', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracer-incremental-'));
+    db = openTracerDb(path.join(dir, 'tracer.db'));
+    fillCanaries(db, WORLD);
+    const kept = new AttributionReports(db, () => NOW);
+    addHits(db, WORLD, 0, 2000);
+    const before = same(kept);
+    const firm = db.prepare(`SELECT id FROM hits WHERE from_number = '+966112345678' ORDER BY rowid LIMIT 1`).pluck().get() as string;
+    const callers = (r: typeof before) => r.channels.find((c) => c.channelId === 'ch_b0')!.callers;
+    // Dropped, then an edit the revision would have shown.
+    db.exec('DROP TRIGGER fact_revision_hits_update');
+    db.prepare(`UPDATE hits SET from_number = '+966500000999' WHERE id = ?`).run(firm);
+    expect(callers(same(kept))).not.toEqual(callers(before));
+    // Put back as a trigger that moves nothing (same name): still not trusted.
+    db.exec(`CREATE TRIGGER fact_revision_hits_update AFTER UPDATE OF from_number ON hits BEGIN SELECT 1; END`);
+    db.prepare(`UPDATE hits SET from_number = '+966112345678' WHERE id = ?`).run(firm);
+    expect(callers(same(kept))).toEqual(callers(before));
+    // A planting's trigger dropped: a channel's exposure changed by hand is seen too.
+    db.exec('DROP TRIGGER fact_revision_plantings_update');
+    db.prepare(`UPDATE plantings SET status = 'withdrawn' WHERE canary_id = 'cn_b1'`).run();
+    same(kept);
+  });
 });
+
