@@ -10,6 +10,7 @@ const DRILLS: Record<string, () => Promise<{ run(o: DrillOptions): Promise<Drill
   hostile: () => import('./hostile.ts'),
   injection: () => import('./injection.ts'),
   'role-matrix': () => import('./role-matrix.ts'),
+  registry: () => import('./registry.ts'),
   tampering: () => import('./tampering.ts'),
   'forgery-flood': () => import('./flood.ts'),
   restart: () => import('./restart.ts'),

@@ -1,6 +1,6 @@
 // The dashboard's request plumbing: security headers, preferences, the session, CSRF and roles.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parse as parseCookies } from 'cookie';
 import { can, type Permission } from '../access/tokens.ts';
 import { AppError } from '../errors.ts';
@@ -71,7 +71,8 @@ export function loadSession(sessions: DashboardSessions, names: CookieNames): Re
 }
 
 /** Pages: signed out → /login; a role without the permission → 403 (and the page is not in its menu). */
-export const requireSignIn = (p?: Permission): RequestHandler => (req, res, next) => {
+/** Marked with what it asks (signIn, permission), so the drills read the dashboard's routes as a table. */
+export const requireSignIn = (p?: Permission): RequestHandler & { signIn: true; permission?: Permission } => Object.assign((req: Request, res: Response, next: NextFunction) => {
   const s = req.session;
   if (!s) {
     if (req.header('hx-request')) return void res.status(401).end();
@@ -79,7 +80,7 @@ export const requireSignIn = (p?: Permission): RequestHandler => (req, res, next
   }
   if (p && !can(s.role, p)) return next(new AppError('forbidden', `role ${s.role} may not ${p.replace(':', ' ')}`, 403));
   next();
-};
+}, { signIn: true as const, ...(p ? { permission: p } : {}) });
 
 /** Only a local path may be a redirect target after sign-in. */
 export const safeNext = (v: unknown): string => (typeof v === 'string' && /^\/(?![/\\])[^\s]*$/.test(v) && !v.startsWith('/login') ? v : '/');
