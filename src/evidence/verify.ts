@@ -211,7 +211,7 @@ function verifyAppendOnly(db: Db, problems: Problems, t: AppendOnlyTable, aside:
         const same = entry.fact_hash !== null ? entry.fact_hash === factHash(t.table, row) : t.legacyMatches(entry, row);
         if (!same) report({ check: 'data', seq: entry.seq, rowId: String(row.id), message: `${t.table} row ${row.id} differs from what entry ${entry.seq} recorded` }, row, entry);
         // Rows bound before binding existed were summarised by older code: only a bound row's derived columns are re-derived.
-        const why = same && entry.fact_hash !== null && derived && aside.derived.length < 20 ? derived(row) : null;
+        const why = same && entry.fact_hash !== null && derived && aside.derived.length < 100 ? derived(row) : null;
         if (why !== null) {
           aside.derived.push({ sid: String(row.provider_sid), problem: { check: 'derived', table: t.table, seq: entry.seq, rowId: String(row.id),
             message: `${why} (not what the bound rows give: edited outside the tracer)` } });
