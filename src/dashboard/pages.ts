@@ -183,8 +183,9 @@ export function pages(s: Services, render: Render, L: (req: Request) => Localise
 
     async evidence(req: Request, res: Response) {
       const after = z.coerce.number().int().min(0).default(0).parse(req.query.after);
-      // Facts and checkpoints too, as `tracer evidence verify` gives it, and off the webhooks' thread.
-      const verified = await s.evidenceService.verifyOffThread();
+      // Facts and checkpoints too, as `tracer evidence verify` gives it, off the webhooks' thread, and
+      // shared by the views of the next minute while the log does not grow (the page says when).
+      const verified = await s.evidenceService.recentVerification();
       const entries = s.evidence.list(PAGE + 1, after);
       let shown = entries.slice(0, PAGE);
       // The log read whole is the canary registry: as in GET /api/v1/evidence, an investigator sees

@@ -76,4 +76,21 @@ describe('the dashboard evidence page keeps the registry sealed', () => {
     expect(api.body.ok).toBe(true);
     expect(html.text).toMatch(/class="chain ok"/);
   });
+
+  it('when the log is paged through within a minute, then one verification serves every page and says when; a new entry or a minute later verifies again', async () => {
+    const runs = vi.spyOn(app.services.evidenceThread!, 'verify');
+    const jar = await signIn(app, { token: app.tokens.admin });
+    const first = await get(app, jar, '/evidence?lang=en');
+    await get(app, jar, '/evidence?after=1&lang=en');
+    expect(runs).toHaveBeenCalledTimes(1);
+    expect(first.text).toMatch(/class="chain ok"[^<]*verified <time datetime="2026-/);
+    // The log grew (a call): the verdict must speak of it.
+    await signedWebhook(app, '/twilio/voice', callParams(called.phoneNumber, '+966501112299'));
+    await get(app, jar, '/evidence');
+    expect(runs).toHaveBeenCalledTimes(2);
+    app.clock.advanceMinutes(2);
+    await get(app, jar, '/evidence');
+    expect(runs).toHaveBeenCalledTimes(3);
+  });
 });
+
