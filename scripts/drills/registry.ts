@@ -12,7 +12,7 @@ import { can } from '../../src/access/tokens.ts';
 import type { App } from '../../src/app.ts';
 import { dashboardRouter } from '../../src/dashboard/index.ts';
 import { callParams, localTracer, sign, type DrillOptions, type DrillResult } from './support.ts';
-import { dashboardRoutes, routeTable } from './role-matrix.ts';
+import { dashboardRoutes, dashboardSession, routeTable } from './role-matrix.ts';
 
 /** A store in which an investigator has something to read: a called canary, uncalled ones, a party, a case. */
 export async function registryStore(app: App, advanceMinutes: (m: number) => void) {
@@ -102,32 +102,18 @@ export async function investigatorReads(app: App, ids: Record<string, string>, t
   }
   await take('API POST /api/v1/evidence/verify', await request(app.http).post('/api/v1/evidence/verify').set('Authorization', `Bearer ${token}`).send({}).buffer(true).parse(parser));
   // The dashboard, signed in through its form as the investigator.
-  const jar = new Map<string, string>();
-  const cookies = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const keep = (res: request.Response) => {
-    for (const c of (res.headers['set-cookie'] as unknown as string[] | undefined) ?? []) {
-      const [pair] = c.split(';');
-      const [k, ...v] = pair!.split('=');
-      jar.set(k!, v.join('='));
-    }
-    return res;
-  };
-  const csrfOf = (html: string) => /name="_csrf" value="([^"]*)"/.exec(html)?.[1] ?? '';
-  const login = keep(await request(app.http).get('/login'));
-  keep(await request(app.http).post('/login').set('Cookie', cookies()).type('form').send({ _csrf: csrfOf(login.text), token }));
-  let csrf = '';
+  const { cookie, csrf } = await dashboardSession(app, token);
   for (const r of dashboardRoutes(dashboardRouter(app.services))) {
     if (!r.signIn || (r.permission !== null && !can('investigator', r.permission))) continue;
     const url = fill(r.path);
     if (r.method === 'GET') {
       for (const q of (r.path === '/live/hits' ? ['?after=0'] : ['', '?lang=en', '?lang=ar'])) {
-        const res = keep(await request(app.http).get(url + q).set('Cookie', cookies()).buffer(true).parse(parser));
-        csrf ||= csrfOf(res.body.toString('utf8'));
+        const res = await request(app.http).get(url + q).set('Cookie', cookie).buffer(true).parse(parser);
         if (!binary(res)) await take(`dashboard GET ${url}${q}`, res);
         else auditsBefore = last.get() as number;
       }
     } else if (r.path === '/cases/:id/bundle') {
-      await take(`dashboard POST ${url}`, keep(await request(app.http).post(url).set('Cookie', cookies()).type('form').send({ _csrf: csrf }).buffer(true).parse(parser)));
+      await take(`dashboard POST ${url}`, await request(app.http).post(url).set('Cookie', cookie).type('form').send({ _csrf: csrf }).buffer(true).parse(parser));
     }
   }
   return out;

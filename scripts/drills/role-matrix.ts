@@ -51,7 +51,7 @@ export function dashboardRoutes(router: express.Router): Array<Route & { signIn:
 export const PUBLIC_PAGES = ['GET /favicon.ico', 'GET /assets/:file', 'GET /login', 'POST /login'];
 
 /** A signed-in dashboard session for a role: its cookies and its CSRF token, as a browser holds them. */
-async function session(app: App, token: string): Promise<{ cookie: string; csrf: string }> {
+export async function dashboardSession(app: App, token: string): Promise<{ cookie: string; csrf: string }> {
   const jar = new Map<string, string>();
   const keep = (res: request.Response) => {
     for (const c of (res.headers['set-cookie'] as unknown as string[] | undefined) ?? []) {
@@ -72,7 +72,7 @@ async function session(app: App, token: string): Promise<{ cookie: string; csrf:
 
 async function dashboardMatrix(app: App, tokens: Record<Role, string>, violations: string[]): Promise<{ routes: number; requests: number }> {
   const routes = dashboardRoutes(dashboardRouter(app.services));
-  const sessions = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await session(app, tokens[r])] as const))) as Record<Role, { cookie: string; csrf: string }>;
+  const sessions = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await dashboardSession(app, tokens[r])] as const))) as Record<Role, { cookie: string; csrf: string }>;
   let requests = 0;
   for (const r of routes) {
     const name = `${r.method} ${r.path}`;

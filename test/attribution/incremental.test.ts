@@ -20,6 +20,13 @@ describe('a report kept incrementally equals one rebuilt from the facts', () => 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A fresh store with the world's canaries, and a report kept on it. */
+  const keptWorld = () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracer-incremental-'));
+    db = openTracerDb(path.join(dir, 'tracer.db'));
+    fillCanaries(db, WORLD);
+    return new AttributionReports(db, () => NOW);
+  };
   const fresh = () => new AttributionReports(db, () => NOW).report({ limit: 1000 });
   const same = (kept: AttributionReports) => {
     const a = { ...kept.report({ limit: 1000 }), generatedAt: null };
@@ -29,10 +36,7 @@ describe('a report kept incrementally equals one rebuilt from the facts', () => 
   };
 
   it('when hits arrive in batches, a party is accepted, a hit is removed, an SMS quotes a reference and a planting is confirmed earlier, then every report equals a rebuilt one', () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracer-incremental-'));
-    db = openTracerDb(path.join(dir, 'tracer.db'));
-    fillCanaries(db, WORLD);
-    const kept = new AttributionReports(db, () => NOW);
+    const kept = keptWorld();
     // The leak firm's calls come first (report-world: the first three channels), then background.
     let have = 0;
     for (const size of [40, 90, 400, 1500, 3000]) {
@@ -70,10 +74,7 @@ describe('a report kept incrementally equals one rebuilt from the facts', () => 
   });
 
   it('when another tool edits a hit already read, writes one below the greatest rowid, or moves a number, then the kept report sees it, and appending hits moves no revision', () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracer-incremental-'));
-    db = openTracerDb(path.join(dir, 'tracer.db'));
-    fillCanaries(db, WORLD);
-    const kept = new AttributionReports(db, () => NOW);
+    const kept = keptWorld();
     addHits(db, WORLD, 0, 2000);
     same(kept);
     const revision = () => db.prepare(`SELECT revision FROM fact_revisions WHERE name = 'hits'`).pluck().get() as number;
@@ -105,10 +106,7 @@ describe('a report kept incrementally equals one rebuilt from the facts', () => 
   });
 
   it('when another tool drops or rewrites a trigger that moves the revisions, then nothing kept is trusted and the kept report still sees an edit', () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracer-incremental-'));
-    db = openTracerDb(path.join(dir, 'tracer.db'));
-    fillCanaries(db, WORLD);
-    const kept = new AttributionReports(db, () => NOW);
+    const kept = keptWorld();
     addHits(db, WORLD, 0, 2000);
     const before = same(kept);
     const firm = db.prepare(`SELECT id FROM hits WHERE from_number = '+966112345678' ORDER BY rowid LIMIT 1`).pluck().get() as string;
