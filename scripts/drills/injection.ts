@@ -66,7 +66,8 @@ export async function run(o: DrillOptions): Promise<DrillResult> {
   // names in its findings (terminal, --json, and the dashboard's evidence page below).
   const store = new Database(config.tracerDb);
   const calls = store.prepare("SELECT id FROM hits WHERE kind = 'call' ORDER BY rowid").pluck().all() as string[];
-  calls.forEach((id, i) => store.prepare('UPDATE hits SET caller_name = ? WHERE id = ?').run(PAYLOADS[(i + 1) % PAYLOADS.length], id));
+  const rename = store.prepare('UPDATE hits SET caller_name = ? WHERE id = ?');
+  calls.forEach((id, i) => rename.run(PAYLOADS[(i + 1) % PAYLOADS.length], id));
   store.close();
   // It exits 1 on a finding, as it must here: the findings are the output under test.
   const verify = async (...args: string[]) => tracer('evidence', 'verify', ...args).then(

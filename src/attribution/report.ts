@@ -111,16 +111,16 @@ interface Decoded {
   noisy: { first: string[]; total: number };
 }
 
-/**
- * Decodes once per state of the facts (new hits, plantings, channels, or a new minute) and pages
- * over the result, so reading page after page does not decode again.
- */
 /** The triggers that move fact_revisions (migrations 20261222100000 and 20261223100000): all present, or no revision is trusted. */
 const REVISION_TRIGGERS = [
   'fact_revision_hits_delete', 'fact_revision_hits_update', 'fact_revision_hits_insert',
   ...['plantings', 'canary_numbers', 'canaries', 'caller_lookups'].flatMap((t) => ['insert', 'update', 'delete'].map((op) => `fact_revision_${t}_${op}`)),
 ];
 
+/**
+ * Decodes once per state of the facts (new hits, plantings, channels, or a new minute) and pages
+ * over the result, so reading page after page does not decode again.
+ */
 export class AttributionReports {
   private cached: Decoded | null = null;
   private readonly stored: StoredCalls;

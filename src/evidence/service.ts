@@ -20,6 +20,8 @@ export interface EvidenceServiceDeps {
 
 export class EvidenceService {
   private key: InstanceKey | undefined;
+  /** The dashboard's last full verification, by the log head it verified (recentVerification). */
+  private recent: { seq: number; hash: string; at: number; report: Promise<VerifyReport & { checkpointFiles: string[]; verifiedAt: string }> } | null = null;
 
   constructor(private readonly d: EvidenceServiceDeps) {}
 
@@ -75,8 +77,6 @@ export class EvidenceService {
     report.catch(() => { if (this.recent?.report === report) this.recent = null; });
     return report;
   }
-
-  private recent: { seq: number; hash: string; at: number; report: Promise<VerifyReport & { checkpointFiles: string[]; verifiedAt: string }> } | null = null;
 
   private verifyOptions(extraCheckpointFiles: string[]): { files: string[]; options: VerifyOptions } {
     const files = [this.d.checkpointFile, ...extraCheckpointFiles];

@@ -8,17 +8,15 @@
 // What cannot be re-derived is said, not guessed: a name filled by a look-up is checked against the
 // look-up answer the hit keeps (caller_info), and that answer is a third party's, not bound.
 import type { Db } from '../store/db.ts';
-import { statusRank, summariseCallStatus } from '../hits/hit.ts';
+import { callerNameSent, statusRank, summariseCallStatus } from '../hits/hit.ts';
+import { CALL_STATUS_SOURCES } from '../hits/repository.ts';
 
 type Row = Record<string, unknown>;
 
 /** (hit row) → why its derived columns do not follow from its facts, or null when they do. */
 export function derivedHitCheck(db: Db): (row: Row) => string | null {
   // The same rows, in the same order, that the store folds (HitRepository.summariseStatus).
-  const statuses = db.prepare(
-    `SELECT call_status, duration_seconds FROM call_status_events WHERE call_sid = ?
-     UNION ALL SELECT json_extract(raw, '$.CallStatus'), NULL FROM hits WHERE provider_sid = ? AND kind = 'call'`,
-  );
+  const statuses = db.prepare(CALL_STATUS_SOURCES);
   return (row) => {
     if (row.kind !== 'call') {
       if (row.call_status !== null || row.duration_seconds !== null) return `hit ${row.id} is a ${String(row.kind)} but shows a call status or duration`;
@@ -46,17 +44,14 @@ function nameProblem(row: Row): string | null {
   return name === lookedUp ? null : `hit ${row.id} shows caller name ${JSON.stringify(name)}, which neither Twilio nor the caller look-up gave`;
 }
 
-/** The caller name the provider sent with the hit, as ingest stores it (webhook: CallerName; backfill: callerName). */
+/** The caller name the provider sent with the call, as ingest stored it. */
 function providerName(row: Row): string | null {
   if (row.kind !== 'call') return null;
-  let raw: Record<string, unknown>;
   try {
-    raw = JSON.parse(String(row.raw)) as Record<string, unknown>;
+    return callerNameSent(JSON.parse(String(row.raw)) as Record<string, unknown>);
   } catch {
     return null;
   }
-  if (raw.tracerSource === 'backfill') return typeof raw.callerName === 'string' && raw.callerName !== '' ? raw.callerName : null;
-  return typeof raw.CallerName === 'string' ? raw.CallerName : null;
 }
 
 function lookupName(info: unknown): string | null {

@@ -99,3 +99,13 @@ export function summariseCallStatus(events: Array<{ call_status: string | null; 
   const durations = callEvents.map((e) => e.duration_seconds).filter((d): d is number => d !== null);
   return { callStatus: best.call_status, durationSeconds: durations.length ? Math.max(...durations) : null };
 }
+
+/**
+ * The caller name the provider sent with a call, from the raw parameters as stored: a webhook's
+ * `CallerName` (kept as sent, even empty), or a backfilled call's `callerName` from the REST API
+ * (empty means none). Ingest stores it (src/numbers/reconcile.ts); `evidence verify` re-derives it.
+ */
+export function callerNameSent(raw: Record<string, unknown>): string | null {
+  if (raw.tracerSource === 'backfill') return typeof raw.callerName === 'string' && raw.callerName !== '' ? raw.callerName : null;
+  return typeof raw.CallerName === 'string' ? raw.CallerName : null;
+}

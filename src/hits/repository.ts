@@ -12,6 +12,14 @@ export interface HitFilter {
   until?: string;
 }
 
+/**
+ * Every status a call was reported with, for summariseCallStatus: its status callbacks, then the
+ * status its voice webhook carried (bound: ?1 and ?2 are the call's sid). The store folds these into
+ * the hit; `evidence verify` reads the same rows to re-derive what the hit shows.
+ */
+export const CALL_STATUS_SOURCES = `SELECT call_status, duration_seconds FROM call_status_events WHERE call_sid = ?
+       UNION ALL SELECT json_extract(raw, '$.CallStatus'), NULL FROM hits WHERE provider_sid = ? AND kind = 'call'`;
+
 export class HitRepository {
   private readonly insertStmt;
   private readonly bySidStmt;
@@ -41,10 +49,7 @@ export class HitRepository {
       `INSERT INTO call_status_events (call_sid, call_status, sequence_number, duration_seconds, received_at, raw)
        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_sid, call_status) DO NOTHING`,
     );
-    this.statusForSidStmt = db.prepare(
-      `SELECT call_status, duration_seconds FROM call_status_events WHERE call_sid = ?
-       UNION ALL SELECT json_extract(raw, '$.CallStatus'), NULL FROM hits WHERE provider_sid = ? AND kind = 'call'`,
-    );
+    this.statusForSidStmt = db.prepare(CALL_STATUS_SOURCES);
     this.hasEventsStmt = db.prepare('SELECT 1 FROM call_status_events WHERE call_sid = ? LIMIT 1');
     this.updateStatusStmt = db.prepare(
       'UPDATE hits SET call_status = ?, duration_seconds = ? WHERE provider_sid = ?',

@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
 import type { EventPublisher } from '../alerts/events.ts';
 import type { HitIngestor, InboundEvent } from '../hits/ingest.ts';
+import { callerNameSent } from '../hits/hit.ts';
 import { AppError } from '../errors.ts';
 import type { NumberProvider, OwnedNumber, ProviderCall, ProviderMessage, WebhookUrls } from './provider.ts';
 import type { CanaryNumber, NumberRepository } from './repository.ts';
@@ -240,11 +241,8 @@ function push<K extends ListKey>(report: ReconcileReport, key: K, item: Reconcil
 }
 
 function callEvent(c: ProviderCall, now: string): InboundEvent {
-  const callerName = typeof c.raw.callerName === 'string' && c.raw.callerName !== '' ? c.raw.callerName : null;
-  return {
-    kind: 'call', sid: c.sid, from: c.from, to: c.to, callerName, body: null, receivedAt: c.startTime ?? now,
-    raw: { ...c.raw, tracerSource: 'backfill', backfilledAt: now },
-  };
+  const raw = { ...c.raw, tracerSource: 'backfill', backfilledAt: now };
+  return { kind: 'call', sid: c.sid, from: c.from, to: c.to, callerName: callerNameSent(raw), body: null, receivedAt: c.startTime ?? now, raw };
 }
 
 function messageEvent(m: ProviderMessage, now: string): InboundEvent {
